@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './support/browser.ts';
+import { ports, urls } from './support/ports.ts';
+
+const marketoApi = process.env.MARKETO_API ?? 'soap';
+const executablePath = findChromium();
+if (!executablePath) {
+  throw new Error(
+    'No Chromium found for the end-to-end tests. Install one: `pnpm --filter @leadsync/e2e exec playwright install chromium`, ' +
+      'or on Debian/Ubuntu `apt-get install chromium`, or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+  );
+}
+
+export default defineConfig({
+  testDir: './tests',
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: urls.demo,
+    headless: true,
+    launchOptions: { executablePath, args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node --import tsx ../scripts/start.ts',
+    url: `${urls.demo}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: process.env.LEADSYNC_E2E_LOGS ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    env: {
+      EMULATOR_PORT: String(ports.emulator),
+      PORT: String(ports.proxy),
+      DEMO_PORT: String(ports.demo),
+      MARKETO_API: marketoApi,
+      LEADSYNC_E2E_PAGES: '1',
+    },
+  },
+});

@@ -1,0 +1,138 @@
+/**
+ * Starts the local stack (Marketo emulator, proxy, demo site) as `pnpm start` and the
+ * end-to-end tests run it. Every proxy and emulator variable gets a demo default; a variable
+ * already set in the environment wins.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startStaticServer, type RunningServer } from './static-server.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface StackOptions {
+  env: NodeJS.ProcessEnv;
+  /** Extra static mounts for the demo server, for example the e2e test pages. */
+  extraMounts?: Record<string, string>;
+  /** Receives every output line of the child services, prefixed with the service name. */
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  emulatorUrl: string;
+  proxyUrl: string;
+  demoUrl: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Fills in the demo defaults of design.md; values already set in `env` win. */
+export function demoEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const emulatorPort = env.EMULATOR_PORT ?? '8790';
+  const demoPort = env.DEMO_PORT ?? '5173';
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const defaults: Record<string, string> = {
+    EMULATOR_PORT: emulatorPort,
+    PORT: '8787',
+    DEMO_PORT: demoPort,
+    MARKETO_API: 'soap',
+    MARKETO_SOAP_ENDPOINT: `${emulatorUrl}/soap/mktows/2_9`,
+    MARKETO_USER_ID: 'leadsync_demo_1A2B3C4D5E6F',
+    MARKETO_ENCRYPTION_KEY: 'demo-encryption-key',
+    MARKETO_REST_ENDPOINT: emulatorUrl,
+    MARKETO_CLIENT_ID: 'demo-client-id',
+    MARKETO_CLIENT_SECRET: 'demo-client-secret',
+    MARKETO_MUNCHKIN_ID: '123-ABC-456',
+    ALLOWED_ORIGINS: `http://127.0.0.1:${demoPort},http://localhost:${demoPort}`,
+    LEADSYNC_CONFIG: join(REPO_ROOT, 'proxy/config/forms.demo.json'),
+  };
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...defaults, ...env })) {
+    if (value !== undefined) merged[name] = value;
+  }
+  return merged;
+}
+
+function startService(name: string, entry: string, env: Record<string, string>, log: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) log(`[${name}] ${line}`);
+    });
+  }
+  return child;
+}
+
+async function waitForUrl(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it answered ${url}; see its log lines above`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 150));
+  }
+  throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(killTimer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const env = demoEnvironment(options.env);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const children: ChildProcess[] = [];
+  let demo: RunningServer | undefined;
+
+  const stop = async () => {
+    await demo?.close();
+    await Promise.all(children.map(stopChild));
+  };
+
+  try {
+    const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
+    const emulator = startService('emulator', 'emulator/src/main.ts', env, log);
+    children.push(emulator);
+    await waitForUrl('emulator', `${emulatorUrl}/_emulator/leads`, emulator);
+
+    const proxyUrl = `http://127.0.0.1:${env.PORT}`;
+    const proxy = startService('proxy', 'proxy/src/adapters/node.ts', env, log);
+    children.push(proxy);
+    await waitForUrl('proxy', `${proxyUrl}/healthz`, proxy);
+
+    demo = await startStaticServer({
+      port: Number(env.DEMO_PORT),
+      mounts: { '/': join(REPO_ROOT, 'demo/site'), ...options.extraMounts },
+      variables: {
+        PROXY_URL: proxyUrl,
+        EMULATOR_URL: emulatorUrl,
+        MUNCHKIN_ID: env.MARKETO_MUNCHKIN_ID ?? '',
+      },
+    });
+    return { emulatorUrl, proxyUrl, demoUrl: demo.url, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
