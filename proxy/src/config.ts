@@ -1,0 +1,217 @@
+import { ConfigError } from './errors.js';
+
+/**
+ * Proxy configuration read from the environment. `loadConfig` checks every variable once at
+ * start, so handlers never see a missing or malformed value.
+ */
+
+export type MarketoApi = 'soap' | 'rest';
+
+export interface SoapSettings {
+  /** Full SOAP endpoint URL, e.g. `http://127.0.0.1:8790/soap/mktows/2_9`. */
+  endpoint: string;
+  userId: string;
+  encryptionKey: string;
+  /** Target workspace name for the `MktowsContextHeader`; undefined sends no context header. */
+  workspace: string | undefined;
+}
+
+export interface RestSettings {
+  /** REST base URL without a trailing slash; the API is under `/rest`, identity under `/identity`. */
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+  partition: string | undefined;
+}
+
+export type MarketoSettings = { api: 'soap'; soap: SoapSettings } | { api: 'rest'; rest: RestSettings };
+
+/** `'*'` allows every origin; otherwise the list holds serialized origins such as `https://example.com`. */
+export type AllowedOrigins = '*' | readonly string[];
+
+export interface ProxyConfig {
+  marketo: MarketoSettings;
+  /** The instance's Munchkin id, `NNN-XXX-NNN`. */
+  munchkinId: string;
+  /** Upstream timeout per Marketo request, in milliseconds. */
+  timeoutMs: number;
+  allowedOrigins: AllowedOrigins;
+  /** Forms file path from `LEADSYNC_CONFIG`; undefined lets the adapter pick its default. */
+  formsPath: string | undefined;
+  host: string;
+  port: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export const CONFIG_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8787,
+  timeoutMs: 10_000,
+} as const;
+
+// Longer than any sensible Marketo call; a larger value is almost always a unit mistake (seconds vs ms).
+const MAX_TIMEOUT_MS = 120_000;
+
+// Munchkin ids are three digits, three letters, three digits, e.g. 561-HYG-937.
+const MUNCHKIN_ID_PATTERN = /^[0-9]{3}-[A-Z]{3}-[0-9]{3}$/;
+
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+
+/**
+ * Reads and validates the proxy configuration.
+ *
+ * Throws `ConfigError` naming the variable, the rejected value (never for credentials) and the fix.
+ * `MARKETO_API=rest` parses the REST variables; whether a REST transport exists is decided by
+ * `createTransport`, not here.
+ */
+export function loadConfig(env: Env): ProxyConfig {
+  const api = readApi(env);
+  const marketo: MarketoSettings = api === 'soap' ? { api, soap: readSoapSettings(env) } : { api, rest: readRestSettings(env) };
+
+  return {
+    marketo,
+    munchkinId: readMunchkinId(env),
+    timeoutMs: readInteger(env, 'MARKETO_TIMEOUT_MS', { min: 1, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.timeoutMs }),
+    allowedOrigins: readAllowedOrigins(env),
+    formsPath: readOptional(env, 'LEADSYNC_CONFIG'),
+    host: readOptional(env, 'HOST') ?? CONFIG_DEFAULTS.host,
+    port: readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port }),
+  };
+}
+
+function readApi(env: Env): MarketoApi {
+  const value = readRequired(env, 'MARKETO_API', 'Set it to "soap" or "rest".');
+  if (value === 'soap' || value === 'rest') return value;
+  throw new ConfigError('MARKETO_API', `MARKETO_API is invalid: expected "soap" or "rest", got ${quote(value)}.`);
+}
+
+function readSoapSettings(env: Env): SoapSettings {
+  const endpoint = readHttpUrl(env, 'MARKETO_SOAP_ENDPOINT', 'e.g. https://123-ABC-456.mktoapi.com/soap/mktows/2_9');
+  const userId = readRequired(env, 'MARKETO_USER_ID', 'Copy the SOAP user id from Admin > Integration > Web Services.');
+  const encryptionKey = readRequired(env, 'MARKETO_ENCRYPTION_KEY', 'Copy the SOAP encryption key from Admin > Integration > Web Services.');
+  rejectControlCharacters('MARKETO_USER_ID', userId, { secret: true });
+
+  const workspace = readOptional(env, 'MARKETO_WORKSPACE');
+  if (workspace !== undefined) rejectControlCharacters('MARKETO_WORKSPACE', workspace, { secret: false });
+
+  return { endpoint, userId, encryptionKey, workspace };
+}
+
+function readRestSettings(env: Env): RestSettings {
+  const endpoint = readHttpUrl(env, 'MARKETO_REST_ENDPOINT', 'e.g. https://123-ABC-456.mktorest.com, or set MARKETO_API=soap');
+  const clientId = readRequired(env, 'MARKETO_CLIENT_ID', 'Copy it from Admin > Integration > LaunchPoint, or set MARKETO_API=soap.');
+  const clientSecret = readRequired(env, 'MARKETO_CLIENT_SECRET', 'Copy it from Admin > Integration > LaunchPoint, or set MARKETO_API=soap.');
+  const partition = readOptional(env, 'MARKETO_PARTITION');
+
+  return { endpoint: endpoint.replace(/\/+$/, ''), clientId, clientSecret, partition };
+}
+
+function readMunchkinId(env: Env): string {
+  const value = readRequired(env, 'MARKETO_MUNCHKIN_ID', 'Set it to the instance Munchkin id, e.g. 123-ABC-456.');
+  if (MUNCHKIN_ID_PATTERN.test(value)) return value;
+  throw new ConfigError(
+    'MARKETO_MUNCHKIN_ID',
+    `MARKETO_MUNCHKIN_ID is invalid: expected NNN-XXX-NNN with upper-case letters, e.g. 123-ABC-456, got ${quote(value)}.`,
+  );
+}
+
+/**
+ * Reads `ALLOWED_ORIGINS`: a comma-separated list of origins (`scheme://host[:port]`, http or https),
+ * or `*` alone to allow every origin. Entries are normalized the way browsers serialize the
+ * `Origin` header, so `https://Example.com:443/` matches `https://example.com`.
+ */
+function readAllowedOrigins(env: Env): AllowedOrigins {
+  const value = readRequired(env, 'ALLOWED_ORIGINS', 'Set it to the site origins allowed to submit, e.g. https://www.example.com,https://example.com, or * for any origin.');
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+
+  if (entries.includes('*')) {
+    if (entries.length === 1) return '*';
+    throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS is invalid: "*" must be the only entry, got ${quote(value)}.`);
+  }
+  if (entries.length === 0) {
+    throw new ConfigError('ALLOWED_ORIGINS', 'ALLOWED_ORIGINS is empty. Set it to at least one origin, e.g. https://www.example.com, or *.');
+  }
+
+  return entries.map(parseOrigin);
+}
+
+function parseOrigin(entry: string): string {
+  const url = parseUrl(entry);
+  const expected = 'expected scheme://host[:port], e.g. https://www.example.com';
+
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS entry ${quote(entry)} is not an http(s) origin: ${expected}.`);
+  }
+  if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(
+      'ALLOWED_ORIGINS',
+      `ALLOWED_ORIGINS entry ${quote(entry)} is not an origin: remove the path, query or user info and use ${quote(url.origin)}.`,
+    );
+  }
+
+  return url.origin;
+}
+
+function readHttpUrl(env: Env, name: string, example: string): string {
+  const value = readRequired(env, name, `Set it to an http(s) URL, ${example}.`);
+  const url = parseUrl(value);
+
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(name, `${name} is not an http(s) URL: got ${quote(value)}; ${example}.`);
+  }
+  // The value is not echoed here: a URL with user info may carry a password.
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(name, `${name} must not contain a user name or password; remove the user info from the URL.`);
+  }
+
+  return url.href;
+}
+
+interface IntegerRule {
+  min: number;
+  max: number;
+  fallback: number;
+}
+
+function readInteger(env: Env, name: string, rule: IntegerRule): number {
+  const value = readOptional(env, name);
+  if (value === undefined) return rule.fallback;
+
+  const number = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isSafeInteger(number) && number >= rule.min && number <= rule.max) return number;
+  throw new ConfigError(
+    name,
+    `${name} is invalid: expected an integer from ${rule.min} to ${rule.max}, got ${quote(value)}. Unset it to use ${rule.fallback}.`,
+  );
+}
+
+function rejectControlCharacters(name: string, value: string, options: { secret: boolean }): void {
+  if (!CONTROL_CHARACTER.test(value)) return;
+  const shown = options.secret ? '' : ` (got ${quote(value)})`;
+  throw new ConfigError(name, `${name} contains a control character${shown}; remove line breaks and other control characters.`);
+}
+
+function readRequired(env: Env, name: string, fix: string): string {
+  const value = readOptional(env, name);
+  if (value !== undefined) return value;
+  throw new ConfigError(name, `${name} is missing. ${fix}`);
+}
+
+/** Returns the trimmed value, or undefined when the variable is unset or blank. */
+function readOptional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,203 @@
+/**
+ * The proxy's error hierarchy. Every error raised on purpose extends `LeadsyncError`, carries
+ * a stable `code` word and the HTTP status it ends a request with, and keeps its `cause`.
+ * Messages never contain a secret, a signature, a SOAP envelope or an upstream body.
+ */
+
+export interface LeadsyncErrorOptions {
+  /** HTTP status used when the error ends a request. Default 500. */
+  status?: number;
+  /** Whether sending the same request again later can succeed. Default false. */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class LeadsyncError extends Error {
+  override name = 'LeadsyncError';
+  readonly code: string;
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: LeadsyncErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.retryable = options.retryable ?? false;
+  }
+
+  /** Text safe to show a website visitor. Subclasses whose message holds upstream text override it. */
+  get publicMessage(): string {
+    return this.message;
+  }
+}
+
+/** Invalid or missing environment configuration, raised at start. */
+export class ConfigError extends LeadsyncError {
+  override name = 'ConfigError';
+  readonly variable: string;
+
+  constructor(variable: string, message: string, options: { cause?: unknown } = {}) {
+    super('invalid_config', message, options);
+    this.variable = variable;
+  }
+}
+
+/** Invalid forms configuration file, raised at start. */
+export class FormsConfigError extends LeadsyncError {
+  override name = 'FormsConfigError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('invalid_forms_config', message, options);
+  }
+}
+
+/**
+ * A request the proxy rejects before looking at its fields: bad JSON, wrong content type,
+ * body too large, unknown form, foreign origin, malformed submission envelope.
+ */
+export class RequestError extends LeadsyncError {
+  override name = 'RequestError';
+
+  constructor(code: string, status: number, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { ...options, status });
+  }
+}
+
+export interface FieldProblem {
+  /** The posted field name. */
+  name: string;
+  code: 'invalid_field' | 'unknown_field';
+  message: string;
+}
+
+/** Posted form fields that fail the form's definition. Lists every problem, not only the first. */
+export class ValidationError extends LeadsyncError {
+  override name = 'ValidationError';
+  readonly fields: readonly FieldProblem[];
+
+  constructor(fields: readonly FieldProblem[]) {
+    const code = fields.some((field) => field.code === 'unknown_field') ? 'unknown_field' : 'invalid_field';
+    const names = fields.map((field) => field.name).join(', ');
+    super(code, `Some fields are invalid: ${names}.`, { status: 400 });
+    this.fields = fields;
+  }
+}
+
+/**
+ * A lead value that cannot be put into a SOAP envelope, such as a character XML 1.0 cannot
+ * carry or a lead Id that is not an xs:int. Raised before anything is sent.
+ */
+export class EnvelopeError extends LeadsyncError {
+  override name = 'EnvelopeError';
+  /** The Marketo element or attribute name that holds the bad value. */
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super('invalid_lead_value', message, { status: 400 });
+    this.field = field;
+  }
+
+  override get publicMessage(): string {
+    return 'A field contains a value that cannot be sent to Marketo.';
+  }
+}
+
+/** Why a Marketo call failed, independent of SOAP or REST. */
+export type MarketoErrorKind =
+  | 'auth'
+  | 'expired'
+  | 'rate'
+  | 'concurrency'
+  | 'quota'
+  | 'bad_request'
+  | 'not_found'
+  | 'sync_failed'
+  | 'unavailable'
+  | 'timeout'
+  | 'invalid_reply'
+  | 'unknown';
+
+interface MarketoFailureClass {
+  code: string;
+  status: number;
+  publicMessage: string;
+}
+
+const UNAVAILABLE: MarketoFailureClass = {
+  code: 'upstream_unavailable',
+  status: 503,
+  publicMessage: 'The marketing system is not reachable right now. Please try again later.',
+};
+const AUTH: MarketoFailureClass = {
+  code: 'upstream_auth',
+  status: 502,
+  publicMessage: 'The form service is misconfigured. Please try again later or contact us another way.',
+};
+const RATE_LIMITED: MarketoFailureClass = {
+  code: 'upstream_rate_limited',
+  status: 503,
+  publicMessage: 'The marketing system is busy. Please try again in a minute.',
+};
+const QUOTA: MarketoFailureClass = {
+  code: 'upstream_quota_exceeded',
+  status: 503,
+  publicMessage: 'The marketing system accepts no more requests today. Please try again later.',
+};
+const REJECTED: MarketoFailureClass = {
+  code: 'upstream_rejected',
+  status: 502,
+  publicMessage: 'The marketing system rejected the submission. Please contact us another way.',
+};
+const TIMEOUT: MarketoFailureClass = {
+  code: 'upstream_timeout',
+  status: 504,
+  publicMessage: 'The marketing system did not answer in time. Please try again later.',
+};
+
+const FAILURE_CLASSES: Record<MarketoErrorKind, MarketoFailureClass> = {
+  auth: AUTH,
+  expired: AUTH,
+  rate: RATE_LIMITED,
+  concurrency: RATE_LIMITED,
+  quota: QUOTA,
+  bad_request: REJECTED,
+  not_found: REJECTED,
+  sync_failed: REJECTED,
+  unknown: REJECTED,
+  unavailable: UNAVAILABLE,
+  invalid_reply: UNAVAILABLE,
+  timeout: TIMEOUT,
+};
+
+export interface MarketoErrorOptions {
+  kind: MarketoErrorKind;
+  retryable: boolean;
+  /** Marketo's numeric fault or error code, when the reply carried one. */
+  faultCode?: number;
+  cause?: unknown;
+}
+
+/**
+ * A failed Marketo call. `message` may quote Marketo's own fault text and is meant for logs;
+ * `publicMessage` is the fixed text for visitors.
+ */
+export class MarketoError extends LeadsyncError {
+  override name = 'MarketoError';
+  readonly kind: MarketoErrorKind;
+  readonly faultCode: number | undefined;
+
+  constructor(message: string, options: MarketoErrorOptions) {
+    const failureClass = FAILURE_CLASSES[options.kind];
+    super(failureClass.code, message, {
+      status: failureClass.status,
+      retryable: options.retryable,
+      cause: options.cause,
+    });
+    this.kind = options.kind;
+    this.faultCode = options.faultCode;
+  }
+
+  override get publicMessage(): string {
+    return FAILURE_CLASSES[this.kind].publicMessage;
+  }
+}

@@ -1,0 +1,55 @@
+/** Types of a validated forms configuration. `parseForms` produces them from the JSON file. */
+
+export const FIELD_TYPES = ['email', 'text', 'tel', 'textarea', 'select', 'checkbox', 'hidden'] as const;
+
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** Text per locale (`en`, `de`, ...). Always has an `en` entry, the fallback locale. */
+export type LocalizedText = Readonly<Record<string, string>>;
+
+export interface FieldOption {
+  /** The value posted and sent to Marketo. */
+  value: string;
+  label: LocalizedText;
+}
+
+/** Marketo field names of one form field, per API. */
+export interface MarketoFieldNames {
+  /** SOAP name: a leadRecord element (`Id`, `Email`, `ForeignSysPersonId`, `ForeignSysType`) or an attribute such as `FirstName`. */
+  soap?: string;
+  /** REST API name such as `firstName`. */
+  rest?: string;
+}
+
+export interface FieldDefinition {
+  /** The key the page posts in `fields`. */
+  name: string;
+  type: FieldType;
+  required: boolean;
+  label: LocalizedText;
+  help?: LocalizedText;
+  placeholder?: LocalizedText;
+  /** Limits in Unicode code points, for text-like types. */
+  minLength?: number;
+  maxLength?: number;
+  /** HTML `autocomplete` token, e.g. `given-name`. */
+  autocomplete?: string;
+  /** Allowed values of a `select` field. */
+  options?: readonly FieldOption[];
+  /** Default value of a `hidden` field. */
+  value?: string;
+  marketo: MarketoFieldNames;
+}
+
+export interface FormDefinition {
+  id: string;
+  title?: LocalizedText;
+  submitLabel?: LocalizedText;
+  successMessage?: LocalizedText;
+  /** Where the widget sends the visitor after a successful submission. */
+  onSuccess?: { redirect: string };
+  fields: readonly FieldDefinition[];
+}
+
+/** Forms by id. */
+export type FormCatalog = ReadonlyMap<string, FormDefinition>;

@@ -1,0 +1,57 @@
+import { RequestError } from '../errors.js';
+
+/** The JSON body of `POST /v1/forms/{formId}/submissions`. */
+export interface SubmissionRequest {
+  /** UUID made by the widget; the idempotency key. */
+  submissionId: string;
+  /** Form values by field name, validated later against the form. */
+  fields: unknown;
+  /** Decoded `_mkto_trk` value, checked later; never fails the request. */
+  mktoTrk?: unknown;
+  context?: Record<string, unknown>;
+  signals?: Record<string, unknown>;
+}
+
+const SUBMISSION_KEYS = ['submissionId', 'fields', 'mktoTrk', 'context', 'signals'];
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Parses the request text as a submission. Throws `RequestError` (`invalid_json`, `invalid_request`). */
+export function parseSubmission(text: string): SubmissionRequest {
+  const body = parseJson(text);
+  if (!isObject(body)) throw invalidRequest('The body must be a JSON object with "submissionId" and "fields".');
+
+  const unknownKey = Object.keys(body).find((key) => !SUBMISSION_KEYS.includes(key));
+  if (unknownKey !== undefined) {
+    throw invalidRequest(`Unknown key ${JSON.stringify(unknownKey)} in the submission; expected ${SUBMISSION_KEYS.join(', ')}.`);
+  }
+
+  if (typeof body.submissionId !== 'string' || !UUID_PATTERN.test(body.submissionId)) {
+    throw invalidRequest('"submissionId" must be a UUID such as one from crypto.randomUUID().');
+  }
+  if (body.context !== undefined && !isObject(body.context)) throw invalidRequest('"context" must be a JSON object when present.');
+  if (body.signals !== undefined && !isObject(body.signals)) throw invalidRequest('"signals" must be a JSON object when present.');
+
+  return {
+    submissionId: body.submissionId,
+    fields: body.fields,
+    mktoTrk: body.mktoTrk,
+    ...(body.context !== undefined && { context: body.context }),
+    ...(body.signals !== undefined && { signals: body.signals }),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RequestError('invalid_json', 400, 'The request body is not valid JSON.', { cause: error });
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalidRequest(message: string): RequestError {
+  return new RequestError('invalid_request', 400, message);
+}
