@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+
+import { loadConfig, type Env } from './config.js';
+import { ConfigError } from './errors.js';
+
+const SOAP_ENV: Env = {
+  MARKETO_API: 'soap',
+  MARKETO_SOAP_ENDPOINT: 'http://127.0.0.1:8790/soap/mktows/2_9',
+  MARKETO_USER_ID: 'leadsync_demo_1A2B3C4D5E6F',
+  MARKETO_ENCRYPTION_KEY: 'demo-encryption-key',
+  MARKETO_MUNCHKIN_ID: '123-ABC-456',
+  ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
+};
+
+const REST_ENV: Env = {
+  MARKETO_API: 'rest',
+  MARKETO_REST_ENDPOINT: 'http://127.0.0.1:8790/',
+  MARKETO_CLIENT_ID: 'demo-client-id',
+  MARKETO_CLIENT_SECRET: 'demo-client-secret',
+  MARKETO_MUNCHKIN_ID: '123-ABC-456',
+  ALLOWED_ORIGINS: '*',
+};
+
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig defaults', () => {
+  it('reads the SOAP settings', () => {
+    const config = loadConfig(SOAP_ENV);
+
+    expect(config.marketo).toEqual({
+      api: 'soap',
+      soap: {
+        endpoint: 'http://127.0.0.1:8790/soap/mktows/2_9',
+        userId: 'leadsync_demo_1A2B3C4D5E6F',
+        encryptionKey: 'demo-encryption-key',
+        workspace: undefined,
+      },
+    });
+    expect(config.munchkinId).toBe('123-ABC-456');
+  });
+
+  it('applies port, host and timeout defaults', () => {
+    const config = loadConfig(SOAP_ENV);
+
+    expect(config.port).toBe(8787);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.timeoutMs).toBe(10_000);
+    expect(config.formsPath).toBeUndefined();
+  });
+
+  it('reads optional variables', () => {
+    const config = loadConfig({
+      ...SOAP_ENV,
+      MARKETO_WORKSPACE: 'Futures Institute',
+      PORT: '0',
+      HOST: '::1',
+      MARKETO_TIMEOUT_MS: '2500',
+      LEADSYNC_CONFIG: '/etc/leadsync/forms.json',
+    });
+
+    expect(config.marketo.api === 'soap' && config.marketo.soap.workspace).toBe('Futures Institute');
+    expect(config.port).toBe(0);
+    expect(config.host).toBe('::1');
+    expect(config.timeoutMs).toBe(2500);
+    expect(config.formsPath).toBe('/etc/leadsync/forms.json');
+  });
+
+  it('treats blank optional variables as unset', () => {
+    const config = loadConfig({ ...SOAP_ENV, MARKETO_WORKSPACE: '', PORT: ' ' });
+
+    expect(config.marketo.api === 'soap' && config.marketo.soap.workspace).toBeUndefined();
+    expect(config.port).toBe(8787);
+  });
+
+  it('reads the REST settings when MARKETO_API is rest', () => {
+    const config = loadConfig(REST_ENV);
+
+    expect(config.marketo).toEqual({
+      api: 'rest',
+      rest: { endpoint: 'http://127.0.0.1:8790', clientId: 'demo-client-id', clientSecret: 'demo-client-secret', partition: undefined },
+    });
+  });
+});
+
+describe('loadConfig ALLOWED_ORIGINS', () => {
+  it('normalizes origins as browsers send them', () => {
+    const config = loadConfig({ ...SOAP_ENV, ALLOWED_ORIGINS: 'https://Example.com:443/, http://127.0.0.1:5173 ,https://www.example.com' });
+    expect(config.allowedOrigins).toEqual(['https://example.com', 'http://127.0.0.1:5173', 'https://www.example.com']);
+  });
+
+  it('accepts * alone', () => {
+    expect(loadConfig({ ...SOAP_ENV, ALLOWED_ORIGINS: '*' }).allowedOrigins).toBe('*');
+  });
+
+  it.each([
+    ['*,https://example.com', '"*" must be the only entry'],
+    ['https://example.com/form', 'remove the path, query or user info and use "https://example.com"'],
+    ['example.com', 'is not an http(s) origin'],
+    ['ftp://example.com', 'is not an http(s) origin'],
+    [' , ', 'ALLOWED_ORIGINS is empty'],
+  ])('rejects %j', (value, expected) => {
+    const error = configError({ ...SOAP_ENV, ALLOWED_ORIGINS: value });
+    expect(error.variable).toBe('ALLOWED_ORIGINS');
+    expect(error.message).toContain(expected);
+  });
+});
+
+describe('loadConfig errors', () => {
+  it.each([
+    'MARKETO_API',
+    'MARKETO_SOAP_ENDPOINT',
+    'MARKETO_USER_ID',
+    'MARKETO_ENCRYPTION_KEY',
+    'MARKETO_MUNCHKIN_ID',
+    'ALLOWED_ORIGINS',
+  ])('names missing %s', (variable) => {
+    const error = configError({ ...SOAP_ENV, [variable]: undefined });
+
+    expect(error.variable).toBe(variable);
+    expect(error.code).toBe('invalid_config');
+    expect(error.message).toMatch(new RegExp(`^${variable} is missing\\. \\S`));
+  });
+
+  it.each(['MARKETO_REST_ENDPOINT', 'MARKETO_CLIENT_ID', 'MARKETO_CLIENT_SECRET'])('names missing %s for rest', (variable) => {
+    const error = configError({ ...REST_ENV, [variable]: undefined });
+
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain('MARKETO_API=soap');
+  });
+
+  it('names the bad MARKETO_API value and the choices', () => {
+    expect(configError({ ...SOAP_ENV, MARKETO_API: 'graphql' }).message).toBe(
+      'MARKETO_API is invalid: expected "soap" or "rest", got "graphql".',
+    );
+  });
+
+  it('names a malformed Munchkin id', () => {
+    const error = configError({ ...SOAP_ENV, MARKETO_MUNCHKIN_ID: '123-abc-456' });
+    expect(error.message).toContain('expected NNN-XXX-NNN');
+    expect(error.message).toContain('"123-abc-456"');
+  });
+
+  it.each([
+    ['not a url', 'is not an http(s) URL: got "not a url"'],
+    ['file:///etc/passwd', 'is not an http(s) URL'],
+  ])('rejects endpoint %j', (value, expected) => {
+    const error = configError({ ...SOAP_ENV, MARKETO_SOAP_ENDPOINT: value });
+    expect(error.variable).toBe('MARKETO_SOAP_ENDPOINT');
+    expect(error.message).toContain(expected);
+  });
+
+  it('rejects an endpoint with a password without echoing it', () => {
+    const error = configError({ ...SOAP_ENV, MARKETO_SOAP_ENDPOINT: 'https://user:hunter2@example.com/soap' });
+
+    expect(error.message).toContain('must not contain a user name or password');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['PORT', '80a'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['MARKETO_TIMEOUT_MS', '0'],
+    ['MARKETO_TIMEOUT_MS', '10s'],
+    ['MARKETO_TIMEOUT_MS', '600000'],
+  ])('rejects %s=%s with the allowed range', (variable, value) => {
+    const error = configError({ ...SOAP_ENV, [variable]: value });
+
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`got ${JSON.stringify(value)}`);
+    expect(error.message).toMatch(/expected an integer from \d+ to \d+/);
+  });
+
+  it('rejects a workspace with a line break', () => {
+    const error = configError({ ...SOAP_ENV, MARKETO_WORKSPACE: 'Default\nX' });
+    expect(error.variable).toBe('MARKETO_WORKSPACE');
+    expect(error.message).toContain('control character');
+  });
+});
+
+describe('loadConfig secrets', () => {
+  it('never prints the user id with a control character', () => {
+    const error = configError({ ...SOAP_ENV, MARKETO_USER_ID: 'secret-user\u0001' });
+    expect(error.message).not.toContain('secret-user');
+  });
+
+  it('never prints credential values in any error', () => {
+    const secrets = { MARKETO_ENCRYPTION_KEY: 'key-9f8e7d6c', MARKETO_CLIENT_SECRET: 'secret-1a2b3c', MARKETO_USER_ID: 'user-5d4c3b' };
+    const brokenEnvironments: Env[] = [
+      { ...SOAP_ENV, ...secrets, MARKETO_API: 'nope' },
+      { ...SOAP_ENV, ...secrets, MARKETO_MUNCHKIN_ID: 'bad' },
+      { ...SOAP_ENV, ...secrets, ALLOWED_ORIGINS: 'bad' },
+      { ...SOAP_ENV, ...secrets, MARKETO_SOAP_ENDPOINT: 'bad' },
+      { ...SOAP_ENV, ...secrets, PORT: 'bad' },
+      { ...REST_ENV, ...secrets, MARKETO_REST_ENDPOINT: 'bad' },
+      { ...REST_ENV, ...secrets, MARKETO_CLIENT_ID: undefined },
+    ];
+
+    for (const env of brokenEnvironments) {
+      const error = configError(env);
+      for (const secret of Object.values(secrets)) expect(error.message).not.toContain(secret);
+      expect(JSON.stringify(error)).not.toMatch(/key-9f8e|secret-1a2b|user-5d4c/);
+    }
+  });
+});
