@@ -60,7 +60,7 @@ export class LeadStore {
     return this.#clock().toISOString();
   }
 
-  /** Every lead, in id order. */
+  /** Returns every lead, in id order. */
   list(): Lead[] {
     return [...this.#leads.values()].sort((a, b) => a.id - b.id).map(cloneLead);
   }
@@ -74,7 +74,7 @@ export class LeadStore {
     return this.#find((lead) => lead.foreignSysPersonId === foreignSysPersonId);
   }
 
-  /** The lead holding this exact `_mkto_trk` value. */
+  /** Returns the lead associated with this exact `_mkto_trk` value. */
   findByCookie(cookie: string): Lead | undefined {
     return this.#find((lead) => lead.cookies.includes(cookie));
   }
@@ -150,9 +150,9 @@ export class LeadStore {
   }
 
   /**
-   * Associates a cookie with a lead. An anonymous lead that holds the cookie is merged into
-   * the target. A known lead that holds it keeps it unless `moveFromKnownLead` is set; then
-   * the cookie moves and its past visits stay where they were recorded.
+   * Associates a cookie with a lead. An anonymous lead that has the cookie is merged into the
+   * target. A known lead that has it keeps it unless `moveFromKnownLead` is set. Then the
+   * cookie moves, and its past visits stay where they were recorded.
    * Returns the ids of leads merged away.
    */
   associateCookie(targetId: number, cookie: string, moveFromKnownLead: boolean): number[] {

@@ -8,8 +8,8 @@ export interface Visit {
   referrer: string | null;
   /** ISO 8601 time the emulator recorded the visit. */
   at: string;
-  /** The full `_mkto_trk` value the visit was reported with. */
-  cookie: string;
+  /** The full `_mkto_trk` value the visit was reported with; null for seeded visits without one. */
+  cookie: string | null;
 }
 
 /**

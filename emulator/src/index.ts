@@ -1,0 +1,11 @@
+export { createEmulator, type Emulator, type EmulatorOptions } from "./app.ts";
+export { startEmulator, type RunningEmulator, type StartEmulatorOptions } from "./start-emulator.ts";
+export type { EmulatorContext } from "./emulator-context.ts";
+export * from "./config/index.ts";
+export * from "./store/index.ts";
+export * from "./injection/index.ts";
+export * from "./limits/index.ts";
+export * from "./log/index.ts";
+export { CallLog, type CallRecord } from "./control/call-log.ts";
+export { computeSignature } from "./soap/authenticate.ts";
+export { SoapFault, FAULT_TITLES } from "./soap/soap-fault.ts";
