@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import type { Env } from '../config.js';
+import { ConfigError, FormsConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { fakeUpstream } from '../testing/fake-upstream.js';
+import { successReply } from '../testing/soap-replies.js';
+import { startProxy, type RunningProxy } from './node.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'leadsync-node-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const ENV: Env = {
+  MARKETO_API: 'soap',
+  MARKETO_SOAP_ENDPOINT: 'http://127.0.0.1:1/soap/mktows/2_9',
+  MARKETO_USER_ID: 'leadsync_demo_1A2B3C4D5E6F',
+  MARKETO_ENCRYPTION_KEY: 'demo-encryption-key',
+  MARKETO_MUNCHKIN_ID: '123-ABC-456',
+  ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
+  LEADSYNC_WIDGET_PATH: join(directory, 'missing-widget.js'),
+};
+
+function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { logger: { log: (level, message, fields) => lines.push({ level, message, ...fields }) }, lines };
+}
+
+async function withProxy(options: Parameters<typeof startProxy>[0], run: (proxy: RunningProxy) => Promise<void>): Promise<void> {
+  const proxy = await startProxy({ port: 0, ...options });
+  try {
+    await run(proxy);
+  } finally {
+    await proxy.close();
+  }
+}
+
+describe('startProxy', () => {
+  it('listens on an ephemeral loopback port and serves the demo form', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(proxy.url).not.toMatch(/:8787$/);
+
+      const health = await fetch(`${proxy.url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok' });
+
+      const form = (await (await fetch(`${proxy.url}/v1/forms/contact`)).json()) as { id: string; munchkinId: string };
+      expect(form).toMatchObject({ id: 'contact', munchkinId: '123-ABC-456' });
+    });
+  });
+
+  it('logs one JSON line at start and one at stop', async () => {
+    const { logger, lines } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async () => {});
+
+    expect(lines.map((line) => line.message)).toEqual(['Proxy started', 'Proxy stopped']);
+    expect(lines[0]).toMatchObject({ level: 'info', api: 'soap', forms: 1 });
+    expect(JSON.stringify(lines)).not.toContain('demo-encryption-key');
+  });
+
+  it('answers 503 for the widget until it is built, then serves it', async () => {
+    const widgetPath = join(directory, 'leadsync.js');
+
+    await withProxy({ env: { ...ENV, LEADSYNC_WIDGET_PATH: widgetPath }, log: recordingLogger().logger }, async (proxy) => {
+      const before = await fetch(`${proxy.url}/leadsync.js`);
+      expect(before.status).toBe(503);
+      expect(((await before.json()) as { error: { code: string } }).error.code).toBe('widget_not_built');
+
+      writeFileSync(widgetPath, 'window.Leadsync = {};');
+      const after = await fetch(`${proxy.url}/leadsync.js`);
+      expect(after.status).toBe(200);
+      expect(after.headers.get('Content-Type')).toBe('application/javascript; charset=utf-8');
+      expect(await after.text()).toBe('window.Leadsync = {};');
+    });
+  });
+
+  it('sends a submission over real HTTP through the given fetch', async () => {
+    const upstream = fakeUpstream({ status: 200, body: successReply(31, 'CREATED') });
+
+    await withProxy({ env: ENV, log: recordingLogger().logger, fetch: upstream.fetch }, async (proxy) => {
+      const response = await fetch(`${proxy.url}/v1/forms/contact/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:5173' },
+        body: JSON.stringify({ submissionId: '6a1f7f9e-1d2c-4b3a-8e9f-0a1b2c3d4e5f', fields: { email: 'ana@example.test' } }),
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Access-Control-Allow-Origin')).toBe('http://127.0.0.1:5173');
+      expect(await response.json()).toMatchObject({ leadId: 31, status: 'created', cookie: 'absent' });
+      expect(upstream.calls).toBe(1);
+    });
+  });
+
+  it('reads the forms file named by LEADSYNC_CONFIG', async () => {
+    const formsPath = join(directory, 'forms.json');
+    writeFileSync(
+      formsPath,
+      JSON.stringify({ forms: [{ id: 'webinar', fields: [{ name: 'email', type: 'email', label: { en: 'Email' }, marketo: { soap: 'Email' } }] }] }),
+    );
+
+    await withProxy({ env: { ...ENV, LEADSYNC_CONFIG: formsPath }, log: recordingLogger().logger }, async (proxy) => {
+      expect((await fetch(`${proxy.url}/v1/forms/webinar`)).status).toBe(200);
+      expect((await fetch(`${proxy.url}/v1/forms/contact`)).status).toBe(404);
+    });
+  });
+
+  it('refuses to start with invalid configuration', async () => {
+    await expect(startProxy({ env: { ...ENV, MARKETO_MUNCHKIN_ID: 'nope' }, port: 0 })).rejects.toThrow(ConfigError);
+  });
+
+  it('refuses to start with MARKETO_API=rest until a REST transport exists', async () => {
+    const env: Env = {
+      ...ENV,
+      MARKETO_API: 'rest',
+      MARKETO_REST_ENDPOINT: 'http://127.0.0.1:1',
+      MARKETO_CLIENT_ID: 'demo-client-id',
+      MARKETO_CLIENT_SECRET: 'demo-client-secret',
+    };
+
+    await expect(startProxy({ env, port: 0 })).rejects.toThrow(/MARKETO_API=rest is not available yet/);
+  });
+
+  it('names a missing forms file and the variable to fix', async () => {
+    const missing = join(directory, 'nope.json');
+
+    await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: missing }, port: 0 })).rejects.toThrow(FormsConfigError);
+    await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: missing }, port: 0 })).rejects.toThrow(
+      `Cannot read the forms file ${missing}; check LEADSYNC_CONFIG.`,
+    );
+  });
+
+  it('names a forms file that is not JSON', async () => {
+    const broken = join(directory, 'broken.json');
+    writeFileSync(broken, '{ "forms": [ ');
+
+    await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: broken }, port: 0 })).rejects.toThrow(
+      new RegExp(`^The forms file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `),
+    );
+  });
+});
