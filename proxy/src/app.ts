@@ -19,7 +19,7 @@ export interface AppDeps {
   forms: FormCatalog;
   /** Default: the transport selected by `config.marketo.api`, using `fetch`, `now` and `log`. */
   transport?: LeadTransport;
-  /** Default: no widget, so `/leadsync.js` answers 503. */
+  /** Default: no widget, so `/leadsync.js` returns 503. */
   loadWidget?: WidgetLoader;
   /** Upstream fetch for the default transport. Default `globalThis.fetch`. */
   fetch?: typeof fetch;

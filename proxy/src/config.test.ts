@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadConfig, type Env } from './config.js';
+import { loadConfig, type Env, type ProxyConfig, type SoapSettings } from './config.js';
 import { ConfigError } from './errors.js';
 
 const SOAP_ENV: Env = {
@@ -20,6 +20,11 @@ const REST_ENV: Env = {
   MARKETO_MUNCHKIN_ID: '123-ABC-456',
   ALLOWED_ORIGINS: '*',
 };
+
+function soapSettings(config: ProxyConfig): SoapSettings {
+  if (config.marketo.api !== 'soap') throw new Error(`expected MARKETO_API=soap, got ${config.marketo.api}`);
+  return config.marketo.soap;
+}
 
 function configError(env: Env): ConfigError {
   try {
@@ -66,7 +71,7 @@ describe('loadConfig defaults', () => {
       LEADSYNC_CONFIG: '/etc/leadsync/forms.json',
     });
 
-    expect(config.marketo.api === 'soap' && config.marketo.soap.workspace).toBe('Futures Institute');
+    expect(soapSettings(config).workspace).toBe('Futures Institute');
     expect(config.port).toBe(0);
     expect(config.host).toBe('::1');
     expect(config.timeoutMs).toBe(2500);
@@ -76,7 +81,7 @@ describe('loadConfig defaults', () => {
   it('treats blank optional variables as unset', () => {
     const config = loadConfig({ ...SOAP_ENV, MARKETO_WORKSPACE: '', PORT: ' ' });
 
-    expect(config.marketo.api === 'soap' && config.marketo.soap.workspace).toBeUndefined();
+    expect(soapSettings(config).workspace).toBeUndefined();
     expect(config.port).toBe(8787);
   });
 

@@ -26,7 +26,7 @@ export interface RestSettings {
 
 export type MarketoSettings = { api: 'soap'; soap: SoapSettings } | { api: 'rest'; rest: RestSettings };
 
-/** `'*'` allows every origin; otherwise the list holds serialized origins such as `https://example.com`. */
+/** `'*'` allows every origin. Otherwise the list contains serialized origins such as `https://example.com`. */
 export type AllowedOrigins = '*' | readonly string[];
 
 export interface ProxyConfig {

@@ -1,7 +1,8 @@
 /**
  * The proxy's error hierarchy. Every error raised on purpose extends `LeadsyncError`, carries
  * a stable `code` word and the HTTP status it ends a request with, and keeps its `cause`.
- * Messages never contain a secret, a signature, a SOAP envelope or an upstream body.
+ * No message contains a secret, a signature or a SOAP envelope. Only `MarketoError.message`
+ * quotes Marketo's fault text (with e-mail addresses masked), and it is meant for logs.
  */
 
 export interface LeadsyncErrorOptions {
@@ -25,7 +26,7 @@ export class LeadsyncError extends Error {
     this.retryable = options.retryable ?? false;
   }
 
-  /** Text safe to show a website visitor. Subclasses whose message holds upstream text override it. */
+  /** Text safe to show a website visitor. Subclasses whose message contains upstream text override it. */
   get publicMessage(): string {
     return this.message;
   }
@@ -89,7 +90,7 @@ export class ValidationError extends LeadsyncError {
  */
 export class EnvelopeError extends LeadsyncError {
   override name = 'EnvelopeError';
-  /** The Marketo element or attribute name that holds the bad value. */
+  /** The Marketo element or attribute name that contains the bad value. */
   readonly field: string;
 
   constructor(field: string, message: string) {
@@ -102,7 +103,7 @@ export class EnvelopeError extends LeadsyncError {
   }
 }
 
-/** Why a Marketo call failed, independent of SOAP or REST. */
+/** Reason a Marketo call failed, independent of SOAP or REST. */
 export type MarketoErrorKind =
   | 'auth'
   | 'expired'

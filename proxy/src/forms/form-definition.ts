@@ -46,7 +46,7 @@ export interface FormDefinition {
   title?: LocalizedText;
   submitLabel?: LocalizedText;
   successMessage?: LocalizedText;
-  /** Where the widget sends the visitor after a successful submission. */
+  /** Page the widget sends the visitor to after a successful submission. */
   onSuccess?: { redirect: string };
   fields: readonly FieldDefinition[];
 }

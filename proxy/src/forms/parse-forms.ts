@@ -81,20 +81,20 @@ export function parseForms(document: unknown, options: ParseFormsOptions): FormC
 function parseForm(value: unknown, location: Location, api: MarketoApi): FormDefinition {
   const object = location.object(value);
   const id = location.child('"id"').pattern(object.id, FORM_ID_PATTERN, 'letters, digits, "-" and "_", at most 64');
-  const here = location.withName(`form "${id}"`);
-  here.rejectUnknownKeys(object, FORM_KEYS);
+  const formLocation = location.withName(`form "${id}"`);
+  formLocation.rejectUnknownKeys(object, FORM_KEYS);
 
-  const fieldValues = here.child('"fields"').array(object.fields);
-  if (fieldValues.length === 0) here.fail('"fields" is empty; add at least one field.');
-  const fields = fieldValues.map((field, index) => parseField(field, here.child(`field #${index + 1}`), api));
-  checkUnique(fields, here, api);
+  const fieldValues = formLocation.child('"fields"').array(object.fields);
+  if (fieldValues.length === 0) formLocation.fail('"fields" is empty; add at least one field.');
+  const fields = fieldValues.map((field, index) => parseField(field, formLocation.child(`field #${index + 1}`), api));
+  checkUnique(fields, formLocation, api);
 
   return {
     id,
-    ...optional('title', parseLocalizedOrUndefined(object.title, here.child('"title"'))),
-    ...optional('submitLabel', parseLocalizedOrUndefined(object.submitLabel, here.child('"submitLabel"'))),
-    ...optional('successMessage', parseLocalizedOrUndefined(object.successMessage, here.child('"successMessage"'))),
-    ...optional('onSuccess', parseOnSuccess(object.onSuccess, here.child('"onSuccess"'))),
+    ...optional('title', parseLocalizedOrUndefined(object.title, formLocation.child('"title"'))),
+    ...optional('submitLabel', parseLocalizedOrUndefined(object.submitLabel, formLocation.child('"submitLabel"'))),
+    ...optional('successMessage', parseLocalizedOrUndefined(object.successMessage, formLocation.child('"successMessage"'))),
+    ...optional('onSuccess', parseOnSuccess(object.onSuccess, formLocation.child('"onSuccess"'))),
     fields,
   };
 }
@@ -102,25 +102,25 @@ function parseForm(value: unknown, location: Location, api: MarketoApi): FormDef
 function parseField(value: unknown, location: Location, api: MarketoApi): FieldDefinition {
   const object = location.object(value);
   const name = location.child('"name"').pattern(object.name, FIELD_NAME_PATTERN, 'a letter, then letters, digits, "-" or "_", at most 64');
-  const here = location.withName(`field "${name}"`);
-  here.rejectUnknownKeys(object, FIELD_KEYS);
+  const fieldLocation = location.withName(`field "${name}"`);
+  fieldLocation.rejectUnknownKeys(object, FIELD_KEYS);
 
-  const type = parseType(object.type, here.child('"type"'));
-  const required = object.required === undefined ? false : here.child('"required"').boolean(object.required);
-  const lengths = parseLengths(object, type, here);
+  const type = parseType(object.type, fieldLocation.child('"type"'));
+  const required = object.required === undefined ? false : fieldLocation.child('"required"').boolean(object.required);
+  const lengths = parseLengths(object, type, fieldLocation);
 
   return {
     name,
     type,
     required,
-    label: parseLocalized(object.label, here.child('"label"')),
-    ...optional('help', parseLocalizedOrUndefined(object.help, here.child('"help"'))),
-    ...optional('placeholder', parseLocalizedOrUndefined(object.placeholder, here.child('"placeholder"'))),
+    label: parseLocalized(object.label, fieldLocation.child('"label"')),
+    ...optional('help', parseLocalizedOrUndefined(object.help, fieldLocation.child('"help"'))),
+    ...optional('placeholder', parseLocalizedOrUndefined(object.placeholder, fieldLocation.child('"placeholder"'))),
     ...lengths,
-    ...optional('autocomplete', parseAutocomplete(object.autocomplete, here.child('"autocomplete"'))),
-    ...optional('options', parseOptions(object.options, type, here.child('"options"'))),
-    ...optional('value', parseHiddenValue(object.value, type, here.child('"value"'))),
-    marketo: parseMarketoNames(object.marketo, here.child('"marketo"'), api),
+    ...optional('autocomplete', parseAutocomplete(object.autocomplete, fieldLocation.child('"autocomplete"'))),
+    ...optional('options', parseOptions(object.options, type, fieldLocation.child('"options"'))),
+    ...optional('value', parseHiddenValue(object.value, type, fieldLocation.child('"value"'))),
+    marketo: parseMarketoNames(object.marketo, fieldLocation.child('"marketo"'), api),
   };
 }
 
@@ -158,13 +158,13 @@ function parseOptions(value: unknown, type: FieldType, location: Location): Fiel
 
   const seen = new Set<string>();
   return items.map((item, index) => {
-    const here = location.child(`option #${index + 1}`);
-    const object = here.object(item);
-    here.rejectUnknownKeys(object, ['value', 'label']);
-    const optionValue = here.child('"value"').nonEmptyString(object.value);
-    if (seen.has(optionValue)) here.fail(`value "${optionValue}" appears twice; give each option its own value.`);
+    const optionLocation = location.child(`option #${index + 1}`);
+    const object = optionLocation.object(item);
+    optionLocation.rejectUnknownKeys(object, ['value', 'label']);
+    const optionValue = optionLocation.child('"value"').nonEmptyString(object.value);
+    if (seen.has(optionValue)) optionLocation.fail(`value "${optionValue}" appears twice; give each option its own value.`);
     seen.add(optionValue);
-    return { value: optionValue, label: parseLocalized(object.label, here.child('"label"')) };
+    return { value: optionValue, label: parseLocalized(object.label, optionLocation.child('"label"')) };
   });
 }
 

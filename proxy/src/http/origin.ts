@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import type { AllowedOrigins } from '../config.js';
 import { RequestError } from '../errors.js';
 
-/** Seconds a browser may cache a preflight answer. */
+/** Seconds a browser may cache a preflight response. */
 const PREFLIGHT_MAX_AGE = 600;
 
 export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolean {
@@ -13,7 +13,7 @@ export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolea
 
 /**
  * CORS for the configured origins only. A request from another origin gets no CORS headers at
- * all, so the browser blocks it; its preflight is answered 204 without allow headers.
+ * all, so the browser blocks it. Its preflight gets 204 without allow headers.
  * Submissions post `Content-Type: application/json`, which always triggers a preflight.
  */
 export function allowedOriginsCors(allowed: AllowedOrigins): MiddlewareHandler {

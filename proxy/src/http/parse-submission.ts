@@ -6,7 +6,7 @@ export interface SubmissionRequest {
   submissionId: string;
   /** Form values by field name, validated later against the form. */
   fields: unknown;
-  /** Decoded `_mkto_trk` value, checked later; never fails the request. */
+  /** Decoded `_mkto_trk` value. It is checked later, and a malformed value is dropped, not rejected. */
   mktoTrk?: unknown;
   context?: Record<string, unknown>;
   signals?: Record<string, unknown>;

@@ -15,8 +15,8 @@ export function requireJsonContentType(): MiddlewareHandler {
 
     // RFC 8259 §8.1: JSON exchanged between systems is UTF-8.
     if (mediaType !== 'application/json' || (charset !== undefined && charset.replace(/"/g, '') !== 'utf-8')) {
-      const shown = contentType === '' ? 'none' : JSON.stringify(contentType);
-      throw new RequestError('unsupported_media_type', 415, `Expected Content-Type application/json, got ${shown}.`);
+      const received = contentType === '' ? 'none' : JSON.stringify(contentType);
+      throw new RequestError('unsupported_media_type', 415, `Expected Content-Type application/json, got ${received}.`);
     }
     await next();
   };

@@ -1,4 +1,4 @@
-/** What happened to the posted `_mkto_trk` value, reported to the widget as `cookie`. */
+/** Outcome for the posted `_mkto_trk` value, reported to the widget as `cookie`. */
 export type CookieOutcome = 'associated' | 'absent' | 'other_instance' | 'malformed';
 
 export interface CookieCheck {

@@ -26,8 +26,8 @@ export interface SubmissionHandlerOptions {
 }
 
 /**
- * Creates the handler of `POST /v1/forms/{formId}/submissions`: parse, validate, map, send to
- * Marketo, answer with the outcome. Origin, content type and size are checked by middleware.
+ * Creates the handler of `POST /v1/forms/{formId}/submissions`. It parses, validates and maps the
+ * submission, sends it to Marketo and returns the outcome. Middleware checks origin, content type and size.
  */
 export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   const { config, forms, transport, log } = options;

@@ -1,4 +1,4 @@
-/** A fake upstream `fetch` that records every request and answers from a queue, for tests. */
+/** A fake upstream `fetch` for tests: it records every request and replies from a queue. */
 
 export interface RecordedRequest {
   url: string;
@@ -21,7 +21,7 @@ export interface FakeUpstream {
 }
 
 /**
- * Creates a fake fetch that answers the n-th request with `replies[n]`, repeating the last
+ * Creates a fake fetch that replies to the n-th request with `replies[n]`, repeating the last
  * reply when the queue runs out. A reply may be a function of the recorded request.
  */
 export function fakeUpstream(...replies: Array<FakeReply | ((request: RecordedRequest) => FakeReply)>): FakeUpstream {

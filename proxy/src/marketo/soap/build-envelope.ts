@@ -73,9 +73,9 @@ function buildParamsSyncLead(lead: LeadSync, returnLead: boolean): string {
 }
 
 /**
- * Returns the cookie to send, or undefined to omit `marketoCookie`. Browsers and templating code
- * sometimes produce the strings "undefined" or "null" for a missing cookie; sending those would
- * make Marketo look up a lead by a cookie that cannot exist.
+ * Returns the cookie to send, or undefined to omit `marketoCookie`. Browser and template code
+ * sometimes turns a missing cookie into the string "undefined" or "null". Sending that would make
+ * Marketo look up a lead by a cookie that cannot exist.
  */
 function usableCookie(cookie: string | undefined): string | undefined {
   const trimmed = cookie?.trim();

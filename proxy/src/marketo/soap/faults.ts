@@ -12,10 +12,9 @@ export interface FaultClass {
 export const REQUEST_EXPIRED = 20016;
 
 /**
- * Every SOAP fault code in Marketo's published error-code list (SOAP API "Error Codes" page),
- * classified once. Internal errors (10001, 20011) are retried by production clients; rate,
- * concurrency and daily-quota faults succeed later; all others describe the request itself
- * and fail again unchanged.
+ * Every SOAP fault code in Marketo's published error-code list, classified once. Internal errors
+ * (10001, 20011) are transient. Rate, concurrency and daily-quota faults succeed later. All other
+ * faults describe the request itself, so the same request fails again.
  */
 export const SOAP_FAULTS: ReadonlyMap<number, FaultClass> = new Map<number, FaultClass>([
   [10001, { title: 'Internal Error', kind: 'unavailable', retryable: true }],
@@ -27,7 +26,7 @@ export const SOAP_FAULTS: ReadonlyMap<number, FaultClass> = new Map<number, Faul
   [20015, { title: 'Request Limit Exceeded', kind: 'quota', retryable: true }],
   [REQUEST_EXPIRED, { title: 'Request Expired', kind: 'expired', retryable: true }],
   [20017, { title: 'Invalid Request', kind: 'bad_request', retryable: false }],
-  // Not in Marketo's list; a PHP client names it ERR_BAD_ENCODING.
+  // Not in Marketo's list. Community clients name it a bad-encoding error.
   [20018, { title: 'Bad Encoding', kind: 'bad_request', retryable: false }],
   [20019, { title: 'Unsupported Operation', kind: 'bad_request', retryable: false }],
   [20022, { title: 'Time Range Exceeded Limit', kind: 'bad_request', retryable: false }],
@@ -40,7 +39,7 @@ export const SOAP_FAULTS: ReadonlyMap<number, FaultClass> = new Map<number, Faul
   [20103, { title: 'Lead Not Found', kind: 'not_found', retryable: false }],
   [20104, { title: 'Lead Detail Required', kind: 'bad_request', retryable: false }],
   [20105, { title: 'Lead Attribute Bad', kind: 'bad_request', retryable: false }],
-  // Also a likely answer for workspace and partition errors, which have no documented code.
+  // Possibly also returned for workspace and partition errors, which have no documented code.
   [20106, { title: 'Lead Sync Failed', kind: 'sync_failed', retryable: false }],
   [20107, { title: 'Activity Key Bad', kind: 'bad_request', retryable: false }],
   [20108, { title: 'Lead Owner Not Found', kind: 'not_found', retryable: false }],

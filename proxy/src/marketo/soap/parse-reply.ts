@@ -104,14 +104,14 @@ function resolveFaultCodeName(fault: Element, faultCode: string | undefined): st
 }
 
 function errorForNonSoapReply(status: number): MarketoError {
-  const what = `Marketo answered HTTP ${status} without a syncLead result or SOAP fault`;
+  const description = `Marketo returned HTTP ${status} without a syncLead result or SOAP fault`;
 
-  if (status >= 500) return new MarketoError(`${what}.`, { kind: 'unavailable', retryable: true });
-  if (status === 429) return new MarketoError(`${what}.`, { kind: 'rate', retryable: true });
-  if (status === 401 || status === 403) return new MarketoError(`${what}.`, { kind: 'auth', retryable: false });
-  if (status >= 200 && status <= 299) return new MarketoError(`${what}.`, { kind: 'invalid_reply', retryable: true });
+  if (status >= 500) return new MarketoError(`${description}.`, { kind: 'unavailable', retryable: true });
+  if (status === 429) return new MarketoError(`${description}.`, { kind: 'rate', retryable: true });
+  if (status === 401 || status === 403) return new MarketoError(`${description}.`, { kind: 'auth', retryable: false });
+  if (status >= 200 && status <= 299) return new MarketoError(`${description}.`, { kind: 'invalid_reply', retryable: true });
 
-  return new MarketoError(`${what}; check MARKETO_SOAP_ENDPOINT.`, { kind: 'bad_request', retryable: false });
+  return new MarketoError(`${description}; check MARKETO_SOAP_ENDPOINT.`, { kind: 'bad_request', retryable: false });
 }
 
 /** Parses `text` and returns the SOAP `Body` element, or undefined when it is not a SOAP envelope. */

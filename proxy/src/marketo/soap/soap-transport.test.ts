@@ -18,7 +18,7 @@ function transport(options: Partial<SoapTransportOptions>) {
   return createSoapTransport({ endpoint: ENDPOINT, userId: USER_ID, encryptionKey: KEY, ...options });
 }
 
-/** A clock that starts at 2026-01-15T18:00:00Z and moves forward `stepSeconds` per read. */
+/** Returns a clock that starts at 2026-01-15T18:00:00Z and moves `stepSeconds` forward per read. */
 function steppingClock(stepSeconds: number) {
   let reads = 0;
   return {
@@ -139,7 +139,7 @@ describe('createSoapTransport retry on 20016', () => {
   });
 });
 
-/** A fetch that never answers and, like the real one, rejects with the signal's reason on abort. */
+/** A fetch that never responds and, like the real one, rejects with the signal's reason on abort. */
 const hangingFetch = ((_input: RequestInfo | URL, init?: RequestInit) =>
   new Promise<Response>((_resolve, reject) => {
     const signal = init?.signal;

@@ -33,7 +33,7 @@ export interface SoapTransportOptions {
  *
  * Each attempt reads the clock once, signs that exact timestamp string and sends it. A 20016
  * "Request Expired" fault means Marketo considered the timestamp stale, so the call is sent
- * once more with a fresh timestamp and signature; every other failure is thrown to the caller.
+ * once more with a fresh timestamp and signature. Every other failure is thrown to the caller.
  * Uses only fetch, WebCrypto and TextEncoder, so it runs on Node and on Workers.
  */
 export function createSoapTransport(options: SoapTransportOptions): LeadTransport {
@@ -84,7 +84,7 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
       // The caller's own abort is passed through unchanged: the caller knows why it gave up.
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) {
-        throw new MarketoError(`Marketo did not answer within ${settings.timeoutMs} ms.`, {
+        throw new MarketoError(`Marketo did not respond within ${settings.timeoutMs} ms.`, {
           kind: 'timeout',
           retryable: true,
           cause: error,
