@@ -12,7 +12,10 @@ export interface Logger {
   log(level: LogLevel, message: string, fields?: LogFields): void;
 }
 
-/** Creates a logger that writes one JSON line per entry through `write` (default `console.log`). */
+/**
+ * Creates a logger that writes one JSON line per entry through `write` (default `console.log`).
+ * NOTE: repeated lines are not counted or suppressed yet, so an upstream outage logs every failure.
+ */
 export function createJsonLogger(write: (line: string) => void = console.log): Logger {
   return {
     log(level, message, fields = {}) {

@@ -9,6 +9,8 @@ export interface SubmissionRequest {
   /** Decoded `_mkto_trk` value. It is checked later, and a malformed value is dropped, not rejected. */
   mktoTrk?: unknown;
   context?: Record<string, unknown>;
+  // NOTE: bot signals (honeypot, time to fill) are accepted but not evaluated yet, so a
+  // submission flagged as a bot is still sent to Marketo.
   signals?: Record<string, unknown>;
 }
 
