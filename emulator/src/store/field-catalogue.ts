@@ -86,6 +86,8 @@ export const STANDARD_FIELD_NAMES: ReadonlySet<string> = new Set(STANDARD_FIELDS
 /**
  * The set of attribute names a lead may carry. Names are matched case-sensitively, exactly as
  * Marketo's WSDL spells them.
+ *
+ * NOTE: values are not checked against the field's type (LeadScore "abc" is stored as sent).
  */
 export class FieldCatalogue {
   readonly #bySoapName = new Map<string, FieldDefinition>();
