@@ -47,7 +47,8 @@ export function createApp(deps: AppDeps) {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { config, forms } = deps;
 
-  const app = new Hono<AppEnv>();
+  // Every route, the 404 and the error handler live under the base path, e.g. `/_leadsync`.
+  const app = config.basePath === '' ? new Hono<AppEnv>() : new Hono<AppEnv>().basePath(config.basePath);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

@@ -38,6 +38,11 @@ export interface ProxyConfig {
   allowedOrigins: AllowedOrigins;
   /** Forms file path from `LEADSYNC_CONFIG`; undefined lets the adapter pick its default. */
   formsPath: string | undefined;
+  /**
+   * Path prefix of every route from `LEADSYNC_BASE_PATH`, e.g. `/_leadsync`, so the proxy can run
+   * on the site's own domain next to the site. Empty string: routes at the root.
+   */
+  basePath: string;
   host: string;
   port: number;
 }
@@ -75,6 +80,7 @@ export function loadConfig(env: Env): ProxyConfig {
     timeoutMs: readInteger(env, 'MARKETO_TIMEOUT_MS', { min: 1, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.timeoutMs }),
     allowedOrigins: readAllowedOrigins(env),
     formsPath: readOptional(env, 'LEADSYNC_CONFIG'),
+    basePath: readBasePath(env),
     host: readOptional(env, 'HOST') ?? CONFIG_DEFAULTS.host,
     port: readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port }),
   };
@@ -151,6 +157,23 @@ function parseOrigin(entry: string): string {
   }
 
   return url.origin;
+}
+
+// Path segments of unreserved URL characters (RFC 3986 §2.3), so the prefix needs no encoding.
+const BASE_PATH_PATTERN = /^(\/[A-Za-z0-9._~-]+)+$/;
+
+/** Reads `LEADSYNC_BASE_PATH`; a single trailing slash is dropped, so `/_leadsync/` works too. */
+function readBasePath(env: Env): string {
+  const value = readOptional(env, 'LEADSYNC_BASE_PATH');
+  if (value === undefined || value === '/') return '';
+
+  const path = value.endsWith('/') ? value.slice(0, -1) : value;
+  const segments = path.split('/').slice(1);
+  if (BASE_PATH_PATTERN.test(path) && !segments.some((segment) => segment === '.' || segment === '..')) return path;
+  throw new ConfigError(
+    'LEADSYNC_BASE_PATH',
+    `LEADSYNC_BASE_PATH is invalid: expected a path such as /_leadsync (letters, digits, "-", "_", "." and "~" between slashes), got ${quote(value)}.`,
+  );
 }
 
 function readHttpUrl(env: Env, name: string, example: string): string {
