@@ -3,7 +3,7 @@ export const TRANSPORTS = ["soap", "rest"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /**
- * What an injected failure does:
+ * Kinds of injected failure:
  * - `fault`: return the transport's error for `code` (a SOAP fault code, a REST error code);
  * - `html500`: return HTTP 500 with an HTML page, as a broken load balancer would;
  * - `drop`: destroy the connection before the call is applied;

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 
 import type { EmulatorContext } from "../emulator-context.ts";
 import type { LimitExceeded } from "../limits/call-limiter.ts";
-import { runWithInjection } from "../injection/run-with-injection.ts";
+import { runWithInjection, type InjectionOptions } from "../injection/run-with-injection.ts";
 import { authenticate } from "./authenticate.ts";
 import { getLead, readLeadKey } from "./get-lead.ts";
 import { checkSoapAction, decodeBody, readEnvelope, type SoapRequest } from "./read-envelope.ts";
@@ -88,26 +88,23 @@ async function handleCall(c: Context, context: EmulatorContext): Promise<Respons
     return reply(new SoapFault(code, admission.message));
   }
 
+  const injection: InjectionOptions = {
+    transport: "soap",
+    renderFault: (code) => soapFaultResponse(new SoapFault(code, "fault injected through /_emulator/config")),
+    onInjected: (fault) => {
+      calls.record({ at, transport: "soap", operation, outcome: "injected", injected: fault.kind, code: fault.code });
+      logger.log("info", "injected failure", { requestId, operation, kind: fault.kind, code: fault.code });
+    },
+  };
+
   try {
-    return await runWithInjection(
-      c,
-      context.injector,
-      {
-        transport: "soap",
-        renderFault: (code) => soapFaultResponse(new SoapFault(code, "fault injected through /_emulator/config")),
-        onInjected: (fault) => {
-          calls.record({ at, transport: "soap", operation, outcome: "injected", injected: fault.kind, code: fault.code });
-          logger.log("info", "injected failure", { requestId, operation, kind: fault.kind, code: fault.code });
-        },
-      },
-      async () => {
-        try {
-          return applyOperation(request, context, at);
-        } catch (error) {
-          return reply(asSoapFault(error, context, requestId));
-        }
-      },
-    );
+    return await runWithInjection(c, context.injector, injection, async () => {
+      try {
+        return applyOperation(request, context, at);
+      } catch (error) {
+        return reply(asSoapFault(error, context, requestId));
+      }
+    });
   } finally {
     admission.release();
   }

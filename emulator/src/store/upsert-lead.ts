@@ -8,6 +8,7 @@ import {
   partitionForNewLead,
   resolveWorkspaceTarget,
   type WorkspaceSettings,
+  type WorkspaceTarget,
 } from "./workspaces.ts";
 
 /** One syncLead write, independent of the transport that carried it. */
@@ -52,47 +53,16 @@ export function upsertLead(context: UpsertContext, request: UpsertRequest): Upse
 
   context.fields.assertKnown(Object.keys(request.attributes));
 
-  if (
-    request.id === undefined &&
-    request.email === undefined &&
-    request.foreignSysPersonId === undefined &&
-    request.cookie === undefined
-  ) {
-    throw new MissingParameterError(
-      "missing lead key: send leadRecord/Id, Email or ForeignSysPersonId, or a marketoCookie",
-    );
-  }
+  assertHasLeadKey(request);
 
   const match = matchLead(store, request);
   if (match !== undefined && match.matchedBy !== "email") {
     assertInNamedWorkspace(target, match.lead, match.matchedBy);
   }
 
-  if (request.foreignSysPersonId !== undefined) {
-    const holder = store.findByForeignSysPersonId(request.foreignSysPersonId);
-    if (holder !== undefined && holder.id !== match?.lead.id) {
-      throw new LeadConflictError(
-        `ForeignSysPersonId '${request.foreignSysPersonId}' already belongs to lead ${holder.id}`,
-      );
-    }
-  }
+  assertForeignIdFree(store, request, match?.lead.id);
 
-  const lead =
-    match === undefined
-      ? store.insert({
-          email: request.email ?? null,
-          foreignSysPersonId: request.foreignSysPersonId ?? null,
-          foreignSysType: request.foreignSysType ?? null,
-          partition: partitionForNewLead(target, request.attributes),
-          attributes: request.attributes,
-        })
-      : store.update(match.lead.id, {
-          email: request.email,
-          foreignSysPersonId: request.foreignSysPersonId,
-          foreignSysType: request.foreignSysType,
-          anonymous: false,
-          attributes: request.attributes,
-        });
+  const lead = writeLead(store, request, match?.lead.id, target);
 
   const mergedLeadIds =
     request.cookie === undefined
@@ -105,4 +75,56 @@ export function upsertLead(context: UpsertContext, request: UpsertRequest): Upse
     matchedBy: match?.matchedBy ?? null,
     mergedLeadIds,
   };
+}
+
+function assertHasLeadKey(request: UpsertRequest): void {
+  if (
+    request.id === undefined &&
+    request.email === undefined &&
+    request.foreignSysPersonId === undefined &&
+    request.cookie === undefined
+  ) {
+    throw new MissingParameterError(
+      "missing lead key: send leadRecord/Id, Email or ForeignSysPersonId, or a marketoCookie",
+    );
+  }
+}
+
+/** ForeignSysPersonId is a unique key: another lead may not have the value being written. */
+function assertForeignIdFree(store: LeadStore, request: UpsertRequest, matchedId: number | undefined): void {
+  if (request.foreignSysPersonId === undefined) {
+    return;
+  }
+  const holder = store.findByForeignSysPersonId(request.foreignSysPersonId);
+  if (holder !== undefined && holder.id !== matchedId) {
+    throw new LeadConflictError(
+      `ForeignSysPersonId '${request.foreignSysPersonId}' already belongs to lead ${holder.id}`,
+    );
+  }
+}
+
+/** Inserts a lead in the partition the workspace rules pick, or updates the matched one. */
+function writeLead(
+  store: LeadStore,
+  request: UpsertRequest,
+  matchedId: number | undefined,
+  target: WorkspaceTarget,
+): Lead {
+  if (matchedId === undefined) {
+    return store.insert({
+      email: request.email ?? null,
+      foreignSysPersonId: request.foreignSysPersonId ?? null,
+      foreignSysType: request.foreignSysType ?? null,
+      partition: partitionForNewLead(target, request.attributes),
+      attributes: request.attributes,
+    });
+  }
+
+  return store.update(matchedId, {
+    email: request.email,
+    foreignSysPersonId: request.foreignSysPersonId,
+    foreignSysType: request.foreignSysType,
+    anonymous: false,
+    attributes: request.attributes,
+  });
 }

@@ -30,8 +30,8 @@ export interface WorkspaceSettings {
 }
 
 /**
- * Where a syncLead call writes. `named` is the workspace of the context header, or undefined
- * when the header is absent or workspaces are off (then partition checks do not apply).
+ * The write target of a syncLead call. `named` is the workspace of the context header. It is
+ * undefined when the header is absent or workspaces are off, and then no partition check applies.
  */
 export interface WorkspaceTarget {
   named: WorkspaceDefinition | undefined;
