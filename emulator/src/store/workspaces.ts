@@ -46,8 +46,8 @@ export function findWorkspace(
   settings: WorkspaceSettings,
   name: string,
 ): WorkspaceDefinition | undefined {
-  const wanted = name.toLowerCase();
-  return settings.workspaces.find((workspace) => workspace.name.toLowerCase() === wanted);
+  const lowerCaseName = name.toLowerCase();
+  return settings.workspaces.find((workspace) => workspace.name.toLowerCase() === lowerCaseName);
 }
 
 function defaultWorkspace(settings: WorkspaceSettings): WorkspaceDefinition {
