@@ -85,6 +85,8 @@ main { display: grid; gap: 1rem; }
   gap: 1rem 2rem;
   margin-top: 0.75rem;
 }
+/* Visits are the longest list; they take the whole width below the other sections. */
+.lead-body > :last-child { grid-column: 1 / -1; }
 
 h3 { margin: 0 0 0.35rem; font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 0.75rem; margin: 0; }
@@ -93,7 +95,7 @@ dd { margin: 0; overflow-wrap: anywhere; }
 ul, ol { margin: 0; padding-left: 1.1rem; }
 li { overflow-wrap: anywhere; margin-bottom: 0.2rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.85rem; }
-time { color: var(--muted); font-size: 0.85rem; margin-right: 0.4rem; }
+time { color: var(--muted); font-size: 0.85rem; margin-right: 0.4rem; white-space: nowrap; }
 .none { color: var(--muted); font-style: italic; }
 
 .bottom { color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--border); }
