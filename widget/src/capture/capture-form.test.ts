@@ -1,0 +1,111 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createClient } from '../client';
+import { createLogger } from '../log';
+import { resolveOptions } from '../options';
+import { startFakeProxy, type FakeProxy } from '../test-support/fake-proxy';
+import { captureForm, NATIVE_SUBMIT_WAIT_MS } from './capture-form';
+
+let proxy: FakeProxy;
+const log = createLogger(false);
+
+beforeAll(async () => {
+  proxy = await startFakeProxy();
+});
+afterAll(() => proxy.close());
+afterEach(() => {
+  document.body.innerHTML = '';
+  localStorage.clear();
+  proxy.submissions.length = 0;
+  proxy.replies.length = 0;
+});
+
+function capture(html: string, submitNative = false) {
+  document.body.innerHTML = html;
+  const form = document.querySelector('form')!;
+  const client = createClient(resolveOptions({ endpoint: proxy.endpoint, submitNative }, log), log);
+  const events: CustomEvent[] = [];
+  for (const type of ['leadsync:submit', 'leadsync:success', 'leadsync:error']) {
+    document.addEventListener(type, (event) => events.push(event as CustomEvent));
+  }
+  const nativeSubmit = vi.spyOn(HTMLFormElement.prototype, 'submit').mockImplementation(() => {});
+  captureForm(client, form, 'contact');
+  return { form, events, nativeSubmit };
+}
+
+describe('captureForm', () => {
+  it('sends the live values and keeps the host form from submitting', async () => {
+    const { form, events, nativeSubmit } = capture('<form><input name="email"><input type="password" name="pw" value="x"></form>');
+    (form.elements.namedItem('email') as HTMLInputElement).value = 'ana@example.test';
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:success']));
+    expect(proxy.submissions.map((received) => received.fields)).toEqual([{ email: 'ana@example.test' }]);
+    expect(events[1]!.target).toBe(form);
+    expect(nativeSubmit).not.toHaveBeenCalled();
+  });
+
+  it('sends once for a double submit', async () => {
+    proxy.replies.push({ status: 200, delayMs: 100, body: { status: 'created' } });
+    const { form, events } = capture('<form><input name="email" value="ana@example.test"></form>');
+    form.requestSubmit();
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    expect(proxy.submissions).toHaveLength(1);
+  });
+
+  it('lets the host form submit after the proxy answers when asked to', async () => {
+    const { form, nativeSubmit, events } = capture('<form><input name="email" value="ana@example.test"></form>', true);
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(nativeSubmit).toHaveBeenCalledTimes(1));
+    expect(nativeSubmit.mock.contexts[0]).toBe(form);
+    expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:success']);
+  });
+
+  it('submits natively once the wait is over even without an answer', async () => {
+    proxy.replies.push({ status: 200, delayMs: NATIVE_SUBMIT_WAIT_MS + 500 });
+    const { form, nativeSubmit } = capture('<form data-submit-native><input name="email" value="a@b.de"></form>');
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(nativeSubmit).toHaveBeenCalledTimes(1), { timeout: NATIVE_SUBMIT_WAIT_MS + 400 });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(nativeSubmit).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves the submission to a host handler that cancels it later', async () => {
+    const { form, nativeSubmit, events } = capture('<form data-submit-native="true"><input name="email" value="a@b.de"></form>');
+    const cancel = (event: Event) => event.preventDefault();
+    document.addEventListener('submit', cancel);
+    form.requestSubmit();
+    document.removeEventListener('submit', cancel);
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    expect(nativeSubmit).not.toHaveBeenCalled();
+  });
+
+  it('stops the browser submission itself when no host handler does', () => {
+    const { form } = capture('<form><input name="email" value="a@b.de"></form>');
+    const submit = new SubmitEvent('submit', { bubbles: true, cancelable: true });
+    form.dispatchEvent(submit);
+    expect(submit.defaultPrevented).toBe(true);
+  });
+
+  it('lets the form attribute turn native submission off', async () => {
+    const { form, nativeSubmit, events } = capture('<form data-submit-native="false"><input name="email" value="a@b.de"></form>', true);
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    expect(nativeSubmit).not.toHaveBeenCalled();
+  });
+
+  it('reports field errors from the proxy in the error event', async () => {
+    const fields = [{ name: 'email', code: 'invalid_email', message: 'email is invalid' }];
+    proxy.replies.push({ status: 400, body: { error: { code: 'invalid_field', message: 'invalid', retryable: false, fields } } });
+    const { form, events } = capture('<form><input name="email" value="nope"></form>');
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:error']));
+    expect(events[1]!.detail).toMatchObject({ formId: 'contact', code: 'invalid_field', fields, queued: false });
+  });
+});

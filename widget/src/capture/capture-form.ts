@@ -1,0 +1,59 @@
+import type { Client } from '../client';
+import { emit, emitOutcome } from '../events';
+import { localeFor } from '../locale';
+import { readFormValues } from './read-form-values';
+
+/** How long a native submit waits for the proxy; the outbox and `keepalive` cover slower responses. */
+export const NATIVE_SUBMIT_WAIT_MS = 1_000;
+
+/**
+ * Sends the fills of an existing form on each submit. The host's own submission is stopped unless
+ * `data-submit-native` (on the form, else on the script tag) lets it go on after the capture.
+ * Field errors from the proxy reach the host page through `leadsync:error`, whose `fields` name them.
+ */
+export function captureForm(client: Client, form: HTMLFormElement, formId: string): void {
+  const locale = localeFor(form, client.options.locale);
+  const boundAt = Date.now();
+  const nativeAttribute = form.getAttribute('data-submit-native');
+  const submitNative = nativeAttribute === null ? client.options.submitNative : nativeAttribute !== 'false';
+  let sending = false;
+
+  form.addEventListener('submit', (event) => {
+    if (sending) {
+      event.preventDefault();
+      return;
+    }
+    sending = true;
+    let native = false;
+
+    // Host handlers may cancel the submit to send the form themselves (with fetch, say), and they
+    // may run after this one. So the decision waits until the event reaches `window`, after them.
+    // If a host handler stops propagation, the browser's submission simply goes ahead.
+    const decide = (late: Event): void => {
+      if (late !== event) return;
+      removeEventListener('submit', decide);
+      native = submitNative && !event.defaultPrevented;
+      event.preventDefault();
+    };
+    addEventListener('submit', decide);
+
+    // Called by the first outcome and by the timer, whichever comes first; submits once.
+    const continueNatively = (): void => {
+      if (!native) return;
+      native = false;
+      // The prototype method, because a control named "submit" hides `form.submit`. It fires no
+      // submit event, so the capture does not run again.
+      // NOTE: the pressed button's name, value and formaction overrides are not submitted.
+      HTMLFormElement.prototype.submit.call(form);
+    };
+
+    const request = { formId, fields: readFormValues(form), locale, shownAt: boundAt };
+    const submissionId = client.submit(request, (outcome) => {
+      sending = false;
+      emitOutcome(form, formId, submissionId, outcome);
+      continueNatively();
+    });
+    emit(form, 'leadsync:submit', { formId, submissionId });
+    setTimeout(continueNatively, NATIVE_SUBMIT_WAIT_MS);
+  });
+}

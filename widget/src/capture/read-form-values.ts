@@ -1,0 +1,46 @@
+import type { FieldValue } from '../types';
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** Names that suggest passwords, payment cards or bank accounts. */
+const SENSITIVE_NAME = /passw|pwd|card|cvc|cvv|csc|iban|security.?code/i;
+/** Autofill tokens of the same kind (HTML standard, "autofill field names"). */
+const SENSITIVE_AUTOCOMPLETE = /(^|\s)(cc-|current-password|new-password|one-time-code)/;
+
+/** Tells whether the widget must never read a control: a password, card or bank field. */
+export function isSensitive(control: Control): boolean {
+  return (
+    control.type === 'password' ||
+    SENSITIVE_AUTOCOMPLETE.test(control.getAttribute('autocomplete') ?? '') ||
+    SENSITIVE_NAME.test(control.name + ' ' + control.id)
+  );
+}
+
+/**
+ * Reads the live values of an existing form, hidden inputs included. FormData includes values
+ * that autofill sets without input events. Skipped: names with a sensitive control among them, files,
+ * disabled controls and controls marked `data-leadsync-ignore`. A lone checkbox gives a boolean;
+ * repeated names join with `;`, Marketo's separator for multi-select values; text is trimmed and
+ * empty text left out.
+ */
+export function readFormValues(form: HTMLFormElement): Record<string, FieldValue> {
+  const data = new FormData(form);
+  const controls = Array.from(form.elements) as Control[];
+  const skipped = controls
+    .filter((control) => isSensitive(control) || control.type === 'file' || control.hasAttribute('data-leadsync-ignore'))
+    .map((control) => control.name);
+  const values = new Map<string, FieldValue>();
+
+  for (const control of controls) {
+    const { name } = control;
+    if (!name || skipped.includes(name) || values.has(name) || control.matches(':disabled')) continue;
+
+    if (control.type === 'checkbox' && form.elements.namedItem(name) === control) {
+      values.set(name, (control as HTMLInputElement).checked);
+      continue;
+    }
+    const texts = data.getAll(name).map((value) => String(value).trim()).filter(Boolean);
+    if (texts.length > 0) values.set(name, texts.join(';'));
+  }
+  return Object.fromEntries(values);
+}
