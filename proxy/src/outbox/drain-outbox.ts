@@ -1,0 +1,156 @@
+import type { Logger } from '../log.js';
+import type { ClaimedEntry, DeliverEntry, DrainableOutbox } from './outbox.js';
+import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
+
+export interface DrainOptions {
+  outbox: DrainableOutbox;
+  deliver: DeliverEntry;
+  log: Logger;
+  /** Default: `createRetrySchedule()`, 10 attempts with backoff from 30 s to 1 h. */
+  schedule?: RetrySchedule;
+  /** Entries claimed per round. Default 25. */
+  batchSize?: number;
+  /**
+   * How long a claimed entry stays hidden from other drains, in ms. Longer than one delivery with
+   * all its retries. Default 5 min.
+   */
+  leaseMs?: number;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Counts of one drain run. */
+export interface DrainReport {
+  delivered: number;
+  retried: number;
+  dead: number;
+}
+
+const DEFAULT_BATCH_SIZE = 25;
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/**
+ * Delivers the due entries of the outbox one at a time, oldest first, until none is due.
+ *
+ * A delivered entry is removed. After a retryable failure the entry is scheduled again and the
+ * run ends, because Marketo is most likely still unavailable for the entries behind it. Those
+ * keep their place and go first in the next run. A failure that cannot succeed later turns the
+ * entry into a dead letter, and the run goes on.
+ */
+export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
+  const settings = withDefaults(options);
+  const report: DrainReport = { delivered: 0, retried: 0, dead: 0 };
+
+  for (;;) {
+    const batch = await settings.outbox.claimDue(settings.now(), settings.batchSize, settings.leaseMs);
+    if (batch.length === 0) return report;
+
+    for (const [index, entry] of batch.entries()) {
+      const outcome = await deliverEntry(entry, settings);
+      report[outcome] += 1;
+
+      if (outcome === 'retried') {
+        await settings.outbox.release(batch.slice(index + 1).map((rest) => rest.submissionId));
+        return report;
+      }
+    }
+  }
+}
+
+type Settings = Required<Omit<DrainOptions, 'schedule'>> & { schedule: RetrySchedule };
+
+function withDefaults(options: DrainOptions): Settings {
+  return {
+    ...options,
+    schedule: options.schedule ?? createRetrySchedule(),
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    now: options.now ?? Date.now,
+  };
+}
+
+async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<keyof DrainReport> {
+  const { outbox, log, schedule } = settings;
+  const ids = { submissionId: entry.submissionId, formId: entry.formId };
+
+  try {
+    await settings.deliver(entry);
+  } catch (error) {
+    const attempts = entry.attempts + 1;
+    const lastError = describeFailure(error);
+    const now = settings.now();
+    const decision = schedule.decide(error, attempts, now);
+
+    if (decision.action === 'dead') {
+      await outbox.markDead(entry.submissionId, { attempts, deadAt: now, lastError });
+      log.log('error', 'Outbox entry became a dead letter', { ...ids, attempts, error: lastError });
+      return 'dead';
+    }
+
+    const nextAttemptAt = now + decision.delayMs;
+    await outbox.markRetry(entry.submissionId, { attempts, nextAttemptAt, lastError });
+    log.log('warn', 'Outbox delivery failed; retrying later', { ...ids, attempts, nextAttemptAt: new Date(nextAttemptAt).toISOString(), error: lastError });
+    return 'retried';
+  }
+
+  await outbox.markDelivered(entry.submissionId);
+  log.log('info', 'Outbox entry delivered', { ...ids, attempts: entry.attempts + 1, waitedMs: settings.now() - entry.enqueuedAt });
+  return 'delivered';
+}
+
+export interface OutboxDrainTimerOptions extends DrainOptions {
+  /** Pause between the end of one run and the start of the next, in ms. */
+  intervalMs: number;
+}
+
+export interface OutboxDrainTimer {
+  /** Runs a drain now, or waits for the run in progress. */
+  drainNow(): Promise<DrainReport>;
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Drains the outbox every `intervalMs` on Node. Runs never overlap, and a failing run is logged
+ * and retried at the next tick. The timer does not keep the process alive.
+ */
+export function startOutboxDrain(options: OutboxDrainTimerOptions): OutboxDrainTimer {
+  let running: Promise<DrainReport> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const run = (): Promise<DrainReport> => {
+    running ??= drainOutbox(options)
+      .then((report) => {
+        if (report.delivered + report.retried + report.dead > 0) options.log.log('info', 'Outbox drain finished', { ...report });
+        return report;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+
+  const tick = () => {
+    run()
+      .catch((error: unknown) => options.log.log('error', `Outbox drain failed: ${describeFailure(error)}`))
+      .finally(schedule);
+  };
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(tick, options.intervalMs);
+    timer.unref?.();
+  }
+
+  schedule();
+
+  return {
+    drainNow: run,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { silentLogger } from '../log.js';
+import { createSoapTransport } from '../marketo/soap/soap-transport.js';
+import { drainOutbox } from './drain-outbox.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
+
+/** The SQLite outbox across a proxy restart, drained into the real emulator. */
+
+const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
+const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
+
+const COOKIE = 'id:123-ABC-456&token:_mch-example.test-1700000000000-24680';
+
+interface RunningEmulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface EmulatorLead {
+  email: string | null;
+  cookies: string[];
+}
+
+describe.skipIf(!hasEmulator)('SqliteOutbox drained into the emulator', () => {
+  let emulator: RunningEmulator;
+  let directory: string;
+
+  beforeAll(async () => {
+    const module = (await import(EMULATOR_ENTRY.href)) as {
+      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
+    };
+    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    directory = mkdtempSync(join(tmpdir(), 'leadsync-outbox-emulator-'));
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('delivers entries stored before a restart exactly once', async () => {
+    const path = join(directory, 'outbox.sqlite');
+    const emails = ['first@example.test', 'second@example.test'];
+    const before = new SqliteOutbox({ path });
+    for (const [index, email] of emails.entries()) {
+      await before.enqueue({
+        submissionId: crypto.randomUUID(),
+        formId: 'contact',
+        lead: { email, attributes: [{ name: 'FirstName', value: 'Zoë' }], cookie: `${COOKIE}${index}` },
+        enqueuedAt: Date.now(),
+      });
+    }
+    before.close();
+
+    const after = new SqliteOutbox({ path });
+    const transport = createSoapTransport({
+      endpoint: `${emulator.url}/soap/mktows/2_9`,
+      userId: 'leadsync_demo_1A2B3C4D5E6F',
+      encryptionKey: 'demo-encryption-key',
+    });
+    const report = await drainOutbox({ outbox: after, deliver: (entry) => transport.syncLead(entry.lead), log: silentLogger });
+    const second = await drainOutbox({ outbox: after, deliver: (entry) => transport.syncLead(entry.lead), log: silentLogger });
+    const stats = await after.stats();
+    after.close();
+    const leads = (await (await fetch(`${emulator.url}/_emulator/leads`)).json()) as EmulatorLead[];
+
+    expect(report).toEqual({ delivered: 2, retried: 0, dead: 0 });
+    expect(second).toEqual({ delivered: 0, retried: 0, dead: 0 });
+    expect(stats).toEqual({ pending: 0, dead: 0 });
+    for (const [index, email] of emails.entries()) {
+      const stored = leads.filter((lead) => lead.email === email);
+      expect(stored).toHaveLength(1);
+      expect(stored[0]?.cookies).toEqual([`${COOKIE}${index}`]);
+    }
+  });
+});
