@@ -1,0 +1,124 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { timingSafeEqual } from 'hono/utils/buffer';
+
+import { RequestError } from '../errors.js';
+import { respondWithError } from '../http/error-response.js';
+import { maskEmailAddresses, type Logger } from '../log.js';
+import type { DeadLetter, DeadLetterStore, OutboxStats } from './outbox.js';
+
+export interface AdminRoutesOptions {
+  /** The bearer token from `LEADSYNC_ADMIN_TOKEN`. */
+  token: string;
+  deadLetters: DeadLetterStore;
+  /** Outbox counts for `GET /admin/outbox`. Default: only what `deadLetters` can count. */
+  stats?: () => Promise<OutboxStats>;
+  log: Logger;
+}
+
+/** A dead letter as the admin API shows it: ids, times and the error, with the e-mail address masked. */
+export interface DeadLetterView {
+  submissionId: string;
+  formId: string;
+  email: string | null;
+  attempts: number;
+  lastError: string;
+  enqueuedAt: string;
+  deadAt: string;
+}
+
+const DEFAULT_LIST_LIMIT = 100;
+const MAX_LIST_LIMIT = 1_000;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Creates the operator routes under `/admin/outbox`, guarded by a bearer token:
+ * `GET /admin/outbox` (counts), `GET /admin/outbox/dead-letters?limit=N`,
+ * `POST /admin/outbox/dead-letters/{submissionId}/replay` and
+ * `DELETE /admin/outbox/dead-letters/{submissionId}`.
+ */
+export function createAdminRoutes(options: AdminRoutesOptions): Hono {
+  const { deadLetters, log } = options;
+  const stats = options.stats ?? (async () => ({ dead: (await deadLetters.listDeadLetters(MAX_LIST_LIMIT)).length }));
+  const admin = new Hono();
+
+  admin.use('/admin/*', requireBearerToken(options.token));
+  admin.use('/admin/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  admin.get('/admin/outbox', async (c) => c.json(await stats()));
+
+  admin.get('/admin/outbox/dead-letters', async (c) => {
+    const limit = readLimit(c.req.query('limit'));
+    const letters = await deadLetters.listDeadLetters(limit);
+    return c.json({ deadLetters: letters.map(toView) });
+  });
+
+  admin.post('/admin/outbox/dead-letters/:submissionId/replay', async (c) => {
+    const submissionId = readSubmissionId(c.req.param('submissionId'));
+    if (!(await deadLetters.replayDeadLetter(submissionId))) throw deadLetterNotFound(submissionId);
+
+    log.log('info', 'Dead letter queued for delivery again', { submissionId });
+    return c.json({ submissionId, status: 'queued' }, 202);
+  });
+
+  admin.delete('/admin/outbox/dead-letters/:submissionId', async (c) => {
+    const submissionId = readSubmissionId(c.req.param('submissionId'));
+    if (!(await deadLetters.dropDeadLetter(submissionId))) throw deadLetterNotFound(submissionId);
+
+    log.log('warn', 'Dead letter dropped by an operator', { submissionId });
+    return c.body(null, 204);
+  });
+
+  return admin;
+}
+
+/**
+ * Rejects a request without `Authorization: Bearer <token>`. The comparison hashes both values
+ * first and takes the same time wherever they differ, so response times reveal nothing about
+ * the token.
+ */
+export function requireBearerToken(token: string): MiddlewareHandler {
+  return async function requireBearerToken(c, next) {
+    const header = c.req.header('Authorization') ?? '';
+    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/.exec(header);
+
+    if (match?.[1] === undefined || !(await timingSafeEqual(match[1], token))) {
+      const error = new RequestError('unauthorized', 401, 'Send the admin token as "Authorization: Bearer <LEADSYNC_ADMIN_TOKEN>".');
+      const response = respondWithError(c, error);
+      response.headers.set('WWW-Authenticate', 'Bearer realm="leadsync-admin"');
+      return response;
+    }
+    await next();
+  };
+}
+
+function toView(letter: DeadLetter): DeadLetterView {
+  return {
+    submissionId: letter.submissionId,
+    formId: letter.formId,
+    email: letter.lead.email === undefined ? null : maskEmailAddresses(letter.lead.email),
+    attempts: letter.attempts,
+    lastError: letter.lastError,
+    enqueuedAt: new Date(letter.enqueuedAt).toISOString(),
+    deadAt: new Date(letter.deadAt).toISOString(),
+  };
+}
+
+function readLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIST_LIMIT;
+
+  const limit = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (limit >= 1 && limit <= MAX_LIST_LIMIT) return limit;
+  throw new RequestError('invalid_request', 400, `"limit" must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${JSON.stringify(value)}.`);
+}
+
+function readSubmissionId(value: string): string {
+  if (UUID_PATTERN.test(value)) return value;
+  throw new RequestError('invalid_request', 400, `The submissionId must be a UUID, got ${JSON.stringify(value)}.`);
+}
+
+function deadLetterNotFound(submissionId: string): RequestError {
+  return new RequestError('not_found', 404, `No dead letter with submissionId ${submissionId}; list them with GET /admin/outbox/dead-letters.`);
+}
