@@ -1,23 +1,43 @@
 import formsDocument from 'leadsync-forms';
 
 import { createApp } from '../app.js';
-import { loadConfig, type Env } from '../config.js';
+import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { LeadsyncError } from '../errors.js';
+import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { createJsonLogger, type Logger } from '../log.js';
+import { createTransport } from '../marketo/create-transport.js';
+import { DeadLetterObject, DurableDeadLetterStore } from '../outbox/durable-dead-letters.js';
+import type { OutboxEntry } from '../outbox/outbox.js';
+import { consumeDeadLetterBatch, consumeOutboxBatch, type DeadLetterMessage } from '../outbox/queue-outbox.js';
+
+export { DeadLetterObject };
 
 /** Bindings the Worker reads besides its string vars and secrets (see `wrangler.toml`). */
 export interface WorkerBindings {
   /** Static assets; `/leadsync.js` is the built widget when `pnpm build` ran before deploying. */
   ASSETS?: Fetcher;
+  /** Producer of the outbox queue, which this Worker also consumes. */
+  OUTBOX_QUEUE: Queue<OutboxEntry>;
+  /** Producer of the dead-letter queue, which this Worker also consumes. */
+  DEAD_LETTER_QUEUE: Queue<DeadLetterMessage>;
+  DEAD_LETTERS: DurableObjectNamespace<DeadLetterObject>;
 }
 
-type WorkerApp = ReturnType<typeof createApp>;
+// Must match the dead-letter queue's name in wrangler.toml; every other queue is the outbox.
+const DEAD_LETTER_QUEUE_NAME = 'leadsync-outbox-dead';
 
-/** The app built for one `env` object, or the configuration error that prevented it. */
-type Setup = { app: WorkerApp } | { error: unknown };
+interface Ready {
+  config: ProxyConfig;
+  forms: FormCatalog;
+  app: ReturnType<typeof createApp>;
+  deadLetters: DurableDeadLetterStore;
+}
 
-// Workers reuse an isolate for many requests, so the app is built once per `env` object.
+/** The proxy built for one `env` object, or the configuration error that prevented it. */
+type Setup = Ready | { error: unknown };
+
+// Workers reuse an isolate for many requests, so the proxy is built once per `env` object.
 const setups = new WeakMap<object, Setup>();
 
 const log: Logger = createJsonLogger();
@@ -28,7 +48,28 @@ export default {
     if ('error' in setup) return misconfigured();
     return setup.app.fetch(request, env, ctx);
   },
-} satisfies ExportedHandler<WorkerBindings>;
+
+  async queue(batch, env): Promise<void> {
+    const setup = setupFor(env);
+    if ('error' in setup) {
+      // Nothing can be delivered with a broken configuration; keep the messages for a fixed deploy.
+      batch.retryAll({ delaySeconds: 60 });
+      return;
+    }
+
+    if (batch.queue === DEAD_LETTER_QUEUE_NAME) {
+      await consumeDeadLetterBatch(batch as MessageBatch<DeadLetterMessage>, { deadLetters: setup.deadLetters, log });
+      return;
+    }
+
+    const transport = createTransport(setup.config, { log });
+    await consumeOutboxBatch(batch as MessageBatch<OutboxEntry>, {
+      deliver: (entry) => transport.syncLead(entry.lead),
+      deadLetterQueue: env.DEAD_LETTER_QUEUE,
+      log,
+    });
+  },
+} satisfies ExportedHandler<WorkerBindings, OutboxEntry | DeadLetterMessage>;
 
 function setupFor(env: WorkerBindings): Setup {
   const cached = setups.get(env);
@@ -44,9 +85,10 @@ function buildSetup(env: WorkerBindings): Setup {
     const config = loadConfig(readStringVars(env));
     const forms = parseForms(formsDocument, { api: config.marketo.api, source: 'bundled forms (leadsync-forms)' });
     const app = createApp({ config, forms, loadWidget: () => loadWidget(env.ASSETS), log });
+    const deadLetters = new DurableDeadLetterStore(env.DEAD_LETTERS, env.OUTBOX_QUEUE);
 
     log.log('info', 'Proxy started', { runtime: 'workers', api: config.marketo.api, forms: forms.size, basePath: config.basePath });
-    return { app };
+    return { config, forms, app, deadLetters };
   } catch (error) {
     // Logged once per isolate: every later request gets the 500 without a new log line.
     const message = error instanceof LeadsyncError ? error.message : `Proxy failed to start: ${String(error)}`;

@@ -21,7 +21,10 @@ export interface OutboxEntry {
 
 /** An entry that delivery gave up on. An operator can replay or drop it. */
 export interface DeadLetter extends OutboxEntry {
-  /** Delivery attempts made, the failed last one included. */
+  /**
+   * Delivery attempts made, the failed last one included. 0 when Cloudflare Queues moved the
+   * message to the dead-letter queue, which does not report the count.
+   */
   attempts: number;
   /** Error code and message of the last attempt, e-mail addresses masked. */
   lastError: string;

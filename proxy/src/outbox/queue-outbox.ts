@@ -1,0 +1,126 @@
+import { maskEmailAddresses, type Logger } from '../log.js';
+import type { DeadLetter, DeliverEntry, Outbox, OutboxEntry } from './outbox.js';
+import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
+
+/**
+ * The Workers outbox: a Cloudflare Queue. The proxy's `queue()` handler consumes it with
+ * `consumeOutboxBatch`, and the dead-letter queue with `consumeDeadLetterBatch`.
+ */
+export class QueueOutbox implements Outbox {
+  readonly #queue: Queue<OutboxEntry>;
+
+  constructor(queue: Queue<OutboxEntry>) {
+    this.#queue = queue;
+  }
+
+  /**
+   * Sends the entry to the queue; `send` resolves once the queue has stored it durably.
+   * NOTE: a Queue cannot reject duplicates, so this always returns true. A resent submissionId
+   * is caught at delivery by the idempotency key instead.
+   */
+  async enqueue(entry: OutboxEntry): Promise<boolean> {
+    await this.#queue.send(entry, { contentType: 'json' });
+    return true;
+  }
+}
+
+/**
+ * A message on the dead-letter queue. The consumer sends a `DeadLetter` with the last error;
+ * Queues itself moves a plain `OutboxEntry` there when the consumer failed `max_retries` times.
+ */
+export type DeadLetterMessage = DeadLetter | OutboxEntry;
+
+export interface OutboxConsumerOptions {
+  deliver: DeliverEntry;
+  /** Producer binding of the dead-letter queue. */
+  deadLetterQueue: Queue<DeadLetterMessage>;
+  log: Logger;
+  /** Default: `createRetrySchedule()`. Keep `maxAttempts` at most `max_retries` + 1 of the consumer. */
+  schedule?: RetrySchedule;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+// Cloudflare Queues accepts retry delays of at most 12 hours.
+const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
+
+/**
+ * Delivers a batch from the outbox queue, oldest first. A delivered message is acknowledged, and
+ * a retryable failure is retried with the schedule's delay. A rejection, or a failure at the last
+ * attempt, goes to the dead-letter queue with its error.
+ * NOTE: Queues does not promise delivery order across batches, so "oldest first" holds within
+ * a batch only.
+ */
+export async function consumeOutboxBatch(batch: MessageBatch<OutboxEntry>, options: OutboxConsumerOptions): Promise<void> {
+  const schedule = options.schedule ?? createRetrySchedule();
+  const now = options.now ?? Date.now;
+  const messages = [...batch.messages].sort((a, b) => a.body.enqueuedAt - b.body.enqueuedAt);
+
+  for (const message of messages) {
+    await consumeOutboxMessage(message, { ...options, schedule, now });
+  }
+}
+
+async function consumeOutboxMessage(message: Message<OutboxEntry>, options: Required<OutboxConsumerOptions>): Promise<void> {
+  const entry = message.body;
+  const ids = { submissionId: entry.submissionId, formId: entry.formId, attempts: message.attempts };
+
+  try {
+    await options.deliver(entry);
+  } catch (error) {
+    const lastError = describeFailure(error);
+    const decision = options.schedule.decide(error, message.attempts, options.now());
+
+    if (decision.action === 'dead') {
+      const letter: DeadLetter = { ...entry, attempts: message.attempts, lastError, deadAt: options.now() };
+      await options.deadLetterQueue.send(letter, { contentType: 'json' });
+      message.ack();
+      options.log.log('error', 'Outbox entry became a dead letter', { ...ids, error: lastError });
+      return;
+    }
+
+    const delaySeconds = Math.min(MAX_RETRY_DELAY_SECONDS, Math.ceil(decision.delayMs / 1000));
+    message.retry({ delaySeconds });
+    options.log.log('warn', 'Outbox delivery failed; retrying later', { ...ids, delaySeconds, error: lastError });
+    return;
+  }
+
+  message.ack();
+  options.log.log('info', 'Outbox entry delivered', { ...ids, waitedMs: options.now() - entry.enqueuedAt });
+}
+
+/** Storage of dead letters that the dead-letter consumer writes to. */
+export interface DeadLetterRecorder {
+  putDeadLetter(letter: DeadLetter): Promise<void>;
+}
+
+export interface DeadLetterConsumerOptions {
+  deadLetters: DeadLetterRecorder;
+  log: Logger;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+const MOVED_BY_QUEUES = 'delivery_failed: the queue consumer failed on every attempt, so Queues moved the message to the dead-letter queue.';
+
+/** Stores each message of the dead-letter queue, so operators can list, replay or drop it. */
+export async function consumeDeadLetterBatch(batch: MessageBatch<DeadLetterMessage>, options: DeadLetterConsumerOptions): Promise<void> {
+  const now = options.now ?? Date.now;
+
+  for (const message of batch.messages) {
+    const letter = toDeadLetter(message, now());
+    await options.deadLetters.putDeadLetter(letter);
+    message.ack();
+    options.log.log('warn', 'Dead letter stored', {
+      submissionId: letter.submissionId,
+      email: letter.lead.email === undefined ? undefined : maskEmailAddresses(letter.lead.email),
+    });
+  }
+}
+
+function toDeadLetter(message: Message<DeadLetterMessage>, now: number): DeadLetter {
+  const body = message.body;
+  if ('lastError' in body) return body;
+  // The attempts on the outbox queue are not carried over to the dead-letter queue.
+  return { ...body, attempts: 0, lastError: MOVED_BY_QUEUES, deadAt: now };
+}
