@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
+import { runOutboxCli } from './outbox.js';
+
+const SUBMISSION_ID = '00000000-0000-4000-8000-000000000001';
+const directories: string[] = [];
+
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+async function outboxWithDeadLetter(): Promise<string> {
+  const directory = mkdtempSync(join(tmpdir(), 'leadsync-cli-'));
+  directories.push(directory);
+  const path = join(directory, 'outbox.sqlite');
+
+  const outbox = new SqliteOutbox({ path });
+  await outbox.enqueue({ submissionId: SUBMISSION_ID, formId: 'contact', lead: { email: 'ana@example.test', attributes: [] }, enqueuedAt: 1_000 });
+  await outbox.markDead(SUBMISSION_ID, { attempts: 10, deadAt: Date.UTC(2026, 0, 15), lastError: 'upstream_unavailable: down' });
+  outbox.close();
+  return path;
+}
+
+describe('outbox CLI', () => {
+  it('list prints dead letters with masked addresses', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const result = await runOutboxCli(['list'], path);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toBe(`${SUBMISSION_ID}\t2026-01-15T00:00:00.000Z\tcontact\ta***@example.test\tattempts=10\tupstream_unavailable: down`);
+  });
+
+  it('stats prints the counts as JSON', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const result = await runOutboxCli(['stats'], path);
+
+    expect(JSON.parse(result.output)).toEqual({ path, pending: 0, dead: 1 });
+  });
+
+  it('replay makes the dead letter pending', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const replay = await runOutboxCli(['replay', SUBMISSION_ID], path);
+    const stats = await runOutboxCli(['stats'], path);
+
+    expect(replay).toEqual({ exitCode: 0, output: `Queued ${SUBMISSION_ID} for delivery again.` });
+    expect(JSON.parse(stats.output)).toMatchObject({ pending: 1, dead: 0 });
+  });
+
+  it('drop of an unknown id exits 1', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const result = await runOutboxCli(['drop', '00000000-0000-4000-8000-000000000009'], path);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('No dead letter');
+  });
+
+  it('rejects a missing id and an unknown command with usage', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const missing = await runOutboxCli(['replay'], path);
+    const unknown = await runOutboxCli(['purge'], path);
+
+    expect(missing.exitCode).toBe(2);
+    expect(missing.output).toContain('Missing submissionId. Usage: outbox');
+    expect(unknown.output).toContain('Unknown command "purge"');
+  });
+});
