@@ -1,38 +1,80 @@
 import { Hono } from 'hono';
 import { etag } from 'hono/etag';
+import { requestId } from 'hono/request-id';
 
 import type { ProxyConfig } from './config.js';
+import { CallLimiter } from './delivery/call-limiter.js';
+import { createDeliver } from './delivery/deliver.js';
+import { IdempotencyGuard } from './delivery/idempotency.js';
+import { limitFetch } from './delivery/limit-fetch.js';
+import { retryAfterSeconds } from './delivery/retry-after.js';
+import { createRetryPolicy, type RetryPolicy } from './delivery/retry-policy.js';
 import { LeadsyncError, MarketoError } from './errors.js';
 import type { FormCatalog } from './forms/form-definition.js';
 import { publicForm } from './forms/public-form.js';
 import { respondWithError } from './http/error-response.js';
 import { allowedOriginsCors, requireAllowedOrigin } from './http/origin.js';
 import { limitBodySize, requireJsonContentType } from './http/require-json.js';
-import { createJsonLogger, maskEmailAddresses, type Logger } from './log.js';
+import { createJsonLogger, maskEmailAddresses, type Logger, type LogFields } from './log.js';
 import { createTransport } from './marketo/create-transport.js';
 import type { LeadTransport } from './marketo/transport.js';
+import { createBotCheck } from './middleware/bot-check/index.js';
+import { addressRateLimitKey, clientAddress, type RuntimeAddressReader } from './middleware/client-address/index.js';
+import { countSubmissions } from './middleware/count-submissions/index.js';
+import { exposeHeaders } from './middleware/expose-headers/index.js';
+import { rateLimit, RateLimiter } from './middleware/rate-limit/index.js';
+import { PROMETHEUS_CONTENT_TYPE } from './observability/metrics.js';
+import { createProxyMetrics, type ProxyMetrics, type SubmissionOutcome } from './observability/proxy-metrics.js';
+import type { Outbox } from './outbox/outbox.js';
 import { createSubmissionHandler, formNotFound } from './routes/submissions.js';
 import { createWidgetHandler, type WidgetLoader } from './routes/widget.js';
+import { MemoryStore } from './stores/memory-store.js';
+import type { CounterStore, KeyValueStore } from './stores/store.js';
 
 export interface AppDeps {
   config: ProxyConfig;
   forms: FormCatalog;
-  /** Default: the transport selected by `config.marketo.api`, using `fetch`, `now` and `log`. */
+  /**
+   * Default: the transport selected by `config.marketo.api`, using `fetch` wrapped by the call
+   * limiter, `now` and `log`. A transport passed here must pace its own calls.
+   */
   transport?: LeadTransport;
   /** Default: no widget, so `/leadsync.js` returns 503. */
   loadWidget?: WidgetLoader;
   /** Upstream fetch for the default transport. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Clock for the default transport. Default `() => new Date()`. */
+  /** Clock for the default transport and for `Retry-After` dates. Default `() => new Date()`. */
   now?: () => Date;
   /** Default: JSON lines on stdout. */
   log?: Logger;
   /** Largest accepted request body, in bytes. Default 64 KiB, far above any form fill. */
   maxBodyBytes?: number;
+  /** Reads the peer address from the runtime (the Node adapter passes the socket address). Default: none. */
+  runtimeAddress?: RuntimeAddressReader;
+  /** Rate-limit counters. Default: a `MemoryStore`, which counts per process. */
+  counterStore?: CounterStore;
+  /** Idempotency records, kept 24 hours. Default: a `MemoryStore`, which remembers per process. */
+  idempotencyStore?: KeyValueStore;
+  /** Paces the default transport's calls. Default: a `CallLimiter` with `config.delivery` limits. */
+  limiter?: CallLimiter;
+  /** Decides delivery retries. Default: `createRetryPolicy()`; for MARKETO_API=rest, no retry on top of the REST client's own. */
+  retryPolicy?: RetryPolicy;
+  /** Stores submissions whose delivery failed with a retryable error, answered `202 queued`. Default: none. */
+  outbox?: Outbox;
 }
 
 /** Hono environment of the app: values set per request. */
-export type AppEnv = { Variables: { submissionId?: string } };
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    submissionId?: string;
+    clientAddress?: string;
+    submissionOutcome?: SubmissionOutcome;
+  };
+};
+
+/** Response headers a page's script may read on a cross-origin response. */
+const EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -42,19 +84,56 @@ const FORM_CACHE_CONTROL = 'public, max-age=60';
 /** Creates the proxy's Hono app. Runtime adapters (Node, Workers) only add I/O around it. */
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? createJsonLogger();
-  const transport = deps.transport ?? createTransport(deps.config, { fetch: deps.fetch, now: deps.now, log });
   const loadWidget = deps.loadWidget ?? (() => null);
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const now = deps.now ?? (() => new Date());
   const { config, forms } = deps;
+
+  const limiter = deps.limiter ?? createCallLimiter(config);
+  const metrics = createProxyMetrics(() => limiter.load);
+  const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), { limiter, durations: metrics.upstreamDuration });
+  const transport = deps.transport ?? createTransport(config, { fetch: upstreamFetch, now: deps.now, log });
+  const deliver = createDeliver({
+    transport,
+    policy: deps.retryPolicy ?? defaultRetryPolicy(config),
+    budgetMs: config.delivery.deliveryTimeoutMs,
+    retries: metrics.upstreamRetries,
+  });
+
+  const counterStore = deps.counterStore ?? new MemoryStore();
+  const windowMs = config.abuse.rateLimitWindowSeconds * 1000;
+  const addressLimiter = new RateLimiter({ store: counterStore, scope: 'address', limit: config.abuse.rateLimitPerAddress, windowMs, rejected: metrics.rateLimited });
+  const emailLimiter = new RateLimiter({ store: counterStore, scope: 'email', limit: config.abuse.rateLimitPerEmail, windowMs, rejected: metrics.rateLimited });
+
+  const submitForm = createSubmissionHandler({
+    config,
+    forms,
+    deliver,
+    idempotency: new IdempotencyGuard({ store: deps.idempotencyStore ?? new MemoryStore() }),
+    botCheck: createBotCheck({
+      minFillMsOverride: config.abuse.minFillMsOverride,
+      turnstile: config.abuse.turnstile && { ...config.abuse.turnstile, ...(deps.fetch && { fetch: deps.fetch }) },
+      flagged: metrics.bots,
+    }),
+    emailLimiter,
+    outbox: deps.outbox,
+    log,
+  });
 
   // Every route, the 404 and the error handler live under the base path, e.g. `/_leadsync`.
   const app = config.basePath === '' ? new Hono<AppEnv>() : new Hono<AppEnv>().basePath(config.basePath);
 
+  app.use(requestId({ limitLength: 64 }));
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/metrics', (c) => c.body(metrics.registry.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }));
 
   app.get('/leadsync.js', etag(), createWidgetHandler(loadWidget));
 
+  app.use('/v1/*', exposeHeaders(EXPOSED_HEADERS));
   app.use('/v1/*', allowedOriginsCors(config.allowedOrigins));
+  app.use('/v1/*', clientAddress({ runtimeAddress: deps.runtimeAddress, trustedHeader: config.abuse.trustedProxyHeader }));
 
   app.get('/v1/forms/:formId', (c) => {
     const form = forms.get(c.req.param('formId'));
@@ -64,27 +143,55 @@ export function createApp(deps: AppDeps) {
 
   app.post(
     '/v1/forms/:formId/submissions',
+    countSubmissions(metrics.submissions),
     requireAllowedOrigin(config.allowedOrigins),
+    rateLimit(addressLimiter, (c) => {
+      const address = c.get('clientAddress');
+      return address === undefined ? undefined : addressRateLimitKey(address);
+    }),
     requireJsonContentType(),
     limitBodySize(maxBodyBytes),
-    createSubmissionHandler({ config, forms, transport, log }),
+    submitForm,
   );
 
   app.notFound((c) => respondWithError(c, new LeadsyncError('not_found', `No route for ${c.req.method} ${c.req.path}.`, { status: 404 })));
 
   app.onError((error, c) => {
-    logCaughtError(log, error, c.get('submissionId'));
+    logCaughtError(log, error, { requestId: c.get('requestId'), submissionId: c.get('submissionId') });
+
+    const seconds = retryAfterSeconds(error, now());
+    if (seconds !== undefined) c.header('Retry-After', String(seconds));
     return respondWithError(c, error);
   });
 
   return app;
 }
 
-/** Logs an error that ends a request: upstream and unexpected failures as errors, client mistakes as info. */
-function logCaughtError(log: Logger, error: unknown, submissionId: string | undefined): void {
+function createCallLimiter(config: ProxyConfig): CallLimiter {
+  return new CallLimiter({
+    maxConcurrent: config.delivery.maxConcurrentCalls,
+    maxCallsPerWindow: config.delivery.maxCallsPer20Seconds,
+    queueTimeoutMs: config.delivery.queueTimeoutMs,
+  });
+}
+
+/**
+ * The delivery retries SOAP calls. NOTE: the REST client resends each of its calls itself
+ * (`marketo/rest/rest-client.ts`, per call and aware of which calls are idempotent), so the
+ * delivery does not retry REST attempts again, which would multiply the calls.
+ */
+function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
+  return config.marketo.api === 'rest' ? createRetryPolicy({ maxAttempts: 1 }) : createRetryPolicy();
+}
+
+/**
+ * Logs an error that ends a request: upstream and unexpected failures as errors, rate-limited
+ * requests as warnings (so a flood is counted, not printed line by line), other client mistakes as info.
+ */
+function logCaughtError(log: Logger, error: unknown, ids: LogFields): void {
   if (error instanceof MarketoError) {
     log.log('error', error.message, {
-      submissionId,
+      ...ids,
       code: error.code,
       kind: error.kind,
       faultCode: error.faultCode,
@@ -93,11 +200,11 @@ function logCaughtError(log: Logger, error: unknown, submissionId: string | unde
     return;
   }
   if (error instanceof LeadsyncError) {
-    const level = error.status >= 500 ? 'error' : 'info';
-    log.log(level, `Request rejected: ${error.message}`, { submissionId, code: error.code });
+    const level = error.status >= 500 ? 'error' : error.status === 429 ? 'warn' : 'info';
+    log.log(level, `Request rejected: ${error.message}`, { ...ids, code: error.code });
     return;
   }
 
   const description = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  log.log('error', `Unexpected error: ${maskEmailAddresses(description)}`, { submissionId });
+  log.log('error', `Unexpected error: ${maskEmailAddresses(description)}`, ids);
 }

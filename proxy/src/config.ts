@@ -45,6 +45,39 @@ export interface ProxyConfig {
   basePath: string;
   host: string;
   port: number;
+  abuse: AbuseSettings;
+  delivery: DeliverySettings;
+}
+
+/** Proxy header the operator trusts for the visitor's address (`TRUST_PROXY_HEADERS`). */
+export type TrustedProxyHeader = 'cf-connecting-ip' | 'x-forwarded-for';
+
+/** Limits against floods and bots. */
+export interface AbuseSettings {
+  /** Submissions per client address and window; 0 turns the limit off. */
+  rateLimitPerAddress: number;
+  /** Submissions per e-mail address and window; 0 turns the limit off. */
+  rateLimitPerEmail: number;
+  /** Length of the rate-limit window, in seconds. */
+  rateLimitWindowSeconds: number;
+  /** Header to read the client address from; undefined uses the runtime's peer address. */
+  trustedProxyHeader: TrustedProxyHeader | undefined;
+  /** Replaces every form's `minFillMs` (`LEADSYNC_MIN_FILL_MS`), for automated browser tests. */
+  minFillMsOverride: number | undefined;
+  /** Cloudflare Turnstile verification; undefined turns it off. */
+  turnstile: { secretKey: string; verifyUrl: string } | undefined;
+}
+
+/** How the proxy paces and bounds its calls to Marketo. */
+export interface DeliverySettings {
+  /** Marketo calls in flight at once; Marketo allows 10 per instance. */
+  maxConcurrentCalls: number;
+  /** Marketo calls per 20 seconds; Marketo allows 100 per instance, shared by all its integrations. */
+  maxCallsPer20Seconds: number;
+  /** How long a call may wait for a free slot, in milliseconds. */
+  queueTimeoutMs: number;
+  /** Budget of one delivery with its retries and waits, in milliseconds. */
+  deliveryTimeoutMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -53,7 +86,22 @@ export const CONFIG_DEFAULTS = {
   host: '127.0.0.1',
   port: 8787,
   timeoutMs: 10_000,
+  // Generous for people: one form fill every ten seconds from one address (offices and
+  // mobile carriers share addresses), five per e-mail address in ten minutes.
+  rateLimitPerAddress: 60,
+  rateLimitPerEmail: 5,
+  rateLimitWindowSeconds: 600,
+  // Marketo's documented per-instance limits.
+  maxConcurrentCalls: 10,
+  maxCallsPer20Seconds: 100,
+  // The queue wait ends before the widget's 10-second request timeout; the delivery budget
+  // allows the retries, and a widget retry with the same submissionId joins the running delivery.
+  queueTimeoutMs: 5_000,
+  deliveryTimeoutMs: 30_000,
+  turnstileVerifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
 } as const;
+
+const TRUSTED_PROXY_HEADERS: readonly TrustedProxyHeader[] = ['cf-connecting-ip', 'x-forwarded-for'];
 
 // Longer than any sensible Marketo call; a larger value is almost always a unit mistake (seconds vs ms).
 const MAX_TIMEOUT_MS = 120_000;
@@ -83,7 +131,56 @@ export function loadConfig(env: Env): ProxyConfig {
     basePath: readBasePath(env),
     host: readOptional(env, 'HOST') ?? CONFIG_DEFAULTS.host,
     port: readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port }),
+    abuse: readAbuseSettings(env),
+    delivery: readDeliverySettings(env),
   };
+}
+
+function readAbuseSettings(env: Env): AbuseSettings {
+  const minFillMs = readOptional(env, 'LEADSYNC_MIN_FILL_MS');
+
+  return {
+    rateLimitPerAddress: readInteger(env, 'RATE_LIMIT_PER_ADDRESS', { min: 0, max: 1_000_000, fallback: CONFIG_DEFAULTS.rateLimitPerAddress }),
+    rateLimitPerEmail: readInteger(env, 'RATE_LIMIT_PER_EMAIL', { min: 0, max: 1_000_000, fallback: CONFIG_DEFAULTS.rateLimitPerEmail }),
+    rateLimitWindowSeconds: readInteger(env, 'RATE_LIMIT_WINDOW_SECONDS', { min: 1, max: 86_400, fallback: CONFIG_DEFAULTS.rateLimitWindowSeconds }),
+    trustedProxyHeader: readTrustedProxyHeader(env),
+    minFillMsOverride: minFillMs === undefined ? undefined : readInteger(env, 'LEADSYNC_MIN_FILL_MS', { min: 0, max: 600_000, fallback: 0 }),
+    turnstile: readTurnstile(env),
+  };
+}
+
+function readDeliverySettings(env: Env): DeliverySettings {
+  return {
+    maxConcurrentCalls: readInteger(env, 'MARKETO_MAX_CONCURRENT_CALLS', { min: 1, max: 1_000, fallback: CONFIG_DEFAULTS.maxConcurrentCalls }),
+    maxCallsPer20Seconds: readInteger(env, 'MARKETO_MAX_CALLS_PER_20S', { min: 1, max: 1_000_000, fallback: CONFIG_DEFAULTS.maxCallsPer20Seconds }),
+    queueTimeoutMs: readInteger(env, 'LEADSYNC_QUEUE_TIMEOUT_MS', { min: 0, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.queueTimeoutMs }),
+    deliveryTimeoutMs: readInteger(env, 'LEADSYNC_DELIVERY_TIMEOUT_MS', { min: 1_000, max: 300_000, fallback: CONFIG_DEFAULTS.deliveryTimeoutMs }),
+  };
+}
+
+function readTrustedProxyHeader(env: Env): TrustedProxyHeader | undefined {
+  const value = readOptional(env, 'TRUST_PROXY_HEADERS')?.toLowerCase();
+  if (value === undefined) return undefined;
+  const header = TRUSTED_PROXY_HEADERS.find((candidate) => candidate === value);
+  if (header !== undefined) return header;
+
+  throw new ConfigError(
+    'TRUST_PROXY_HEADERS',
+    `TRUST_PROXY_HEADERS is invalid: expected "cf-connecting-ip" (behind Cloudflare) or "x-forwarded-for" (behind one reverse proxy), got ${quote(value)}. Unset it when clients connect directly.`,
+  );
+}
+
+function readTurnstile(env: Env): AbuseSettings['turnstile'] {
+  const secretKey = readOptional(env, 'TURNSTILE_SECRET_KEY');
+  const verifyUrlSet = readOptional(env, 'TURNSTILE_VERIFY_URL') !== undefined;
+  if (secretKey === undefined) {
+    if (verifyUrlSet) throw new ConfigError('TURNSTILE_SECRET_KEY', 'TURNSTILE_VERIFY_URL is set but TURNSTILE_SECRET_KEY is missing. Set the Turnstile secret key, or unset TURNSTILE_VERIFY_URL.');
+    return undefined;
+  }
+
+  rejectControlCharacters('TURNSTILE_SECRET_KEY', secretKey, { secret: true });
+  const verifyUrl = verifyUrlSet ? readHttpUrl(env, 'TURNSTILE_VERIFY_URL', `e.g. ${CONFIG_DEFAULTS.turnstileVerifyUrl}`) : CONFIG_DEFAULTS.turnstileVerifyUrl;
+  return { secretKey, verifyUrl };
 }
 
 function readApi(env: Env): MarketoApi {

@@ -10,6 +10,8 @@ export interface LeadsyncErrorOptions {
   status?: number;
   /** Whether sending the same request again later can succeed. Default false. */
   retryable?: boolean;
+  /** Seconds the client should wait before sending again, sent as `Retry-After`. Default: no header. */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -18,12 +20,14 @@ export class LeadsyncError extends Error {
   readonly code: string;
   readonly status: number;
   readonly retryable: boolean;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: string, message: string, options: LeadsyncErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status ?? 500;
     this.retryable = options.retryable ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** Text safe to show a website visitor. Subclasses whose message contains upstream text override it. */
@@ -61,6 +65,68 @@ export class RequestError extends LeadsyncError {
 
   constructor(code: string, status: number, message: string, options: { cause?: unknown } = {}) {
     super(code, message, { ...options, status });
+  }
+}
+
+/** Which rate limit a request exceeded. */
+export type RateLimitScope = 'address' | 'email';
+
+/** Too many submissions from one client address or for one e-mail address: HTTP 429 with `Retry-After`. */
+export class RateLimitError extends LeadsyncError {
+  override name = 'RateLimitError';
+  readonly scope: RateLimitScope;
+
+  constructor(scope: RateLimitScope, retryAfterSeconds: number) {
+    const subject = scope === 'address' ? 'this network address' : 'this e-mail address';
+    super('rate_limited', `Too many submissions from ${subject}. Please try again in ${retryAfterSeconds} seconds.`, {
+      status: 429,
+      retryable: true,
+      retryAfterSeconds,
+    });
+    this.scope = scope;
+  }
+}
+
+/**
+ * A submission the proxy could not deliver in time because Marketo's call limits kept it
+ * waiting (no free slot within the queue timeout) or the delivery budget ran out. Nothing
+ * proves Marketo failed, so it is answered 503 `upstream_unavailable`, retryable.
+ */
+export class DeliveryTimeoutError extends LeadsyncError {
+  override name = 'DeliveryTimeoutError';
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('upstream_unavailable', message, { status: 503, retryable: true, retryAfterSeconds });
+  }
+
+  override get publicMessage(): string {
+    return 'The marketing system is busy right now. Please try again in a moment.';
+  }
+}
+
+/** A submission that failed the Turnstile check: 403, not retryable with the same token. */
+export class BotCheckFailedError extends LeadsyncError {
+  override name = 'BotCheckFailedError';
+
+  constructor(message: string) {
+    super('bot_check_failed', message, { status: 403 });
+  }
+
+  override get publicMessage(): string {
+    return 'The anti-bot check failed. Please reload the page and submit the form again.';
+  }
+}
+
+/** The Turnstile verification service gave no answer: 503, retryable. */
+export class BotCheckUnavailableError extends LeadsyncError {
+  override name = 'BotCheckUnavailableError';
+
+  constructor(message: string, retryAfterSeconds: number, cause?: unknown) {
+    super('bot_check_unavailable', message, { status: 503, retryable: true, retryAfterSeconds, cause });
+  }
+
+  override get publicMessage(): string {
+    return 'The anti-bot check is not reachable right now. Please try again in a moment.';
   }
 }
 

@@ -8,9 +8,12 @@ export interface SubmissionRequest {
   fields: unknown;
   /** Decoded `_mkto_trk` value. It is checked later, and a malformed value is dropped, not rejected. */
   mktoTrk?: unknown;
+  /**
+   * Page context. `context.consent` is true or false when present: false means the visitor
+   * declined tracking, so no cookie is sent to Marketo even when `mktoTrk` is present.
+   */
   context?: Record<string, unknown>;
-  // NOTE: bot signals (honeypot, time to fill) are accepted but not evaluated yet, so a
-  // submission flagged as a bot is still sent to Marketo.
+  /** Bot signals (`honeypot`, `elapsedMs`, `turnstileToken`), checked and judged by the bot check. */
   signals?: Record<string, unknown>;
 }
 
@@ -27,10 +30,15 @@ export function parseSubmission(text: string): SubmissionRequest {
     throw invalidRequest(`Unknown key ${JSON.stringify(unknownKey)} in the submission; expected ${SUBMISSION_KEYS.join(', ')}.`);
   }
 
+  // A UUID is unguessable and the same shape from every client, so one submission cannot
+  // claim another's idempotency record by chance.
   if (typeof body.submissionId !== 'string' || !UUID_PATTERN.test(body.submissionId)) {
-    throw invalidRequest('"submissionId" must be a UUID such as one from crypto.randomUUID().');
+    throw invalidRequest(`"submissionId" must be a UUID such as one from crypto.randomUUID(), got ${describeValue(body.submissionId)}.`);
   }
   if (body.context !== undefined && !isObject(body.context)) throw invalidRequest('"context" must be a JSON object when present.');
+  if (body.context?.consent !== undefined && typeof body.context.consent !== 'boolean') {
+    throw invalidRequest('"context.consent" must be true or false when present: whether the visitor agreed to tracking.');
+  }
   if (body.signals !== undefined && !isObject(body.signals)) throw invalidRequest('"signals" must be a JSON object when present.');
 
   return {
@@ -48,6 +56,12 @@ function parseJson(text: string): unknown {
   } catch (error) {
     throw new RequestError('invalid_json', 400, 'The request body is not valid JSON.', { cause: error });
   }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../app.js';
+import { createDeliver } from '../../delivery/deliver.js';
 import { loadConfig } from '../../config.js';
 import { MarketoError } from '../../errors.js';
 import { parseForms } from '../../forms/parse-forms.js';
@@ -138,10 +139,11 @@ describe.skipIf(!hasEmulator)('SOAP transport against the emulator', () => {
 
   it('re-signs and succeeds after one injected 20016', async () => {
     await configure({ faults: { queue: [{ kind: 'fault', code: 20016, count: 1, transport: 'soap' }] } });
+    const deliver = createDeliver({ transport: transport() });
 
-    const outcome = await transport().syncLead(hostileLead());
+    const result = await deliver(hostileLead(), { log: silentLogger });
 
-    expect(outcome.status).toBe('created');
+    expect(result).toMatchObject({ ok: true, attempts: 2, outcome: { status: 'created' } });
     expect(await leads()).toHaveLength(1);
   });
 

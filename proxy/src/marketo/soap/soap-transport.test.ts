@@ -1,8 +1,7 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 
-import { MarketoError } from '../../errors.js';
-import type { Logger, LogLevel } from '../../log.js';
+import { DeliveryTimeoutError, MarketoError } from '../../errors.js';
 import { fakeUpstream, type RecordedRequest } from '../../testing/fake-upstream.js';
 import { faultReply, successReply } from '../../testing/soap-replies.js';
 import type { LeadSync } from '../transport.js';
@@ -34,12 +33,6 @@ function authHeader(request: RecordedRequest): { userId: string; signature: stri
   const header = document.getElementsByTagNameNS('http://www.marketo.com/mktows/', 'AuthenticationHeader')[0] as Element;
   const text = (name: string) => header.getElementsByTagName(name)[0]?.textContent ?? '';
   return { userId: text('mktowsUserId'), signature: text('requestSignature'), timestamp: text('requestTimestamp') };
-}
-
-function recordingLogger() {
-  const entries: Array<{ level: LogLevel; message: string }> = [];
-  const logger: Logger = { log: (level, message) => entries.push({ level, message }) };
-  return { logger, entries };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -99,37 +92,37 @@ describe('createSoapTransport request', () => {
   });
 });
 
-describe('createSoapTransport retry on 20016', () => {
+describe('createSoapTransport 20016 expired', () => {
   const expired = { status: 500, body: faultReply(20016, 'Request expired', 'Request has expired') };
 
-  it('retries once with a fresh timestamp and signature', async () => {
+  it('throws the expired fault without retrying', async () => {
+    const upstream = fakeUpstream(expired, { status: 200, body: successReply(12) });
+
+    const error = await rejection(transport({ fetch: upstream.fetch }).syncLead(LEAD));
+
+    expect(error).toBeInstanceOf(MarketoError);
+    expect((error as MarketoError).kind).toBe('expired');
+    expect((error as MarketoError).faultCode).toBe(20016);
+    expect(upstream.calls).toBe(1);
+  });
+
+  it('signs each call with a fresh timestamp', async () => {
     const upstream = fakeUpstream(expired, { status: 200, body: successReply(12) });
     const clock = steppingClock(5);
-    const { logger, entries } = recordingLogger();
+    const soap = transport({ fetch: upstream.fetch, now: clock.now });
 
-    const outcome = await transport({ fetch: upstream.fetch, now: clock.now, log: logger }).syncLead(LEAD);
+    await rejection(soap.syncLead(LEAD));
+    const outcome = await soap.syncLead(LEAD);
 
     expect(outcome).toEqual({ leadId: 12, status: 'created' });
-    expect(upstream.calls).toBe(2);
     const [first, second] = upstream.requests.map(authHeader);
     expect(first?.timestamp).toBe('2026-01-15T18:00:00+00:00');
     expect(second?.timestamp).toBe('2026-01-15T18:00:05+00:00');
     expect(second?.signature).not.toBe(first?.signature);
     expect(second?.signature).toBe(await signRequest(USER_ID, KEY, second!.timestamp));
-    expect(entries).toEqual([{ level: 'warn', message: expect.stringContaining('retrying once') }]);
   });
 
-  it('gives up after the second 20016', async () => {
-    const upstream = fakeUpstream(expired, expired, { status: 200, body: successReply(12) });
-
-    const error = await rejection(transport({ fetch: upstream.fetch }).syncLead(LEAD));
-
-    expect(error).toBeInstanceOf(MarketoError);
-    expect((error as MarketoError).faultCode).toBe(20016);
-    expect(upstream.calls).toBe(2);
-  });
-
-  it('does not retry other faults', async () => {
+  it('throws other faults after one call', async () => {
     const upstream = fakeUpstream({ status: 500, body: faultReply(20014, 'Authentication failed', 'Authentication failed') });
 
     const error = await rejection(transport({ fetch: upstream.fetch }).syncLead(LEAD));
@@ -168,6 +161,15 @@ describe('createSoapTransport network failures', () => {
     expect((error as MarketoError).code).toBe('upstream_unavailable');
     expect((error as MarketoError).retryable).toBe(true);
     expect((error as MarketoError).message).toContain('ECONNREFUSED');
+  });
+
+  it('passes a classified error from fetch through', async () => {
+    const busy = new DeliveryTimeoutError('No Marketo call slot became free within 5 ms.', 1);
+    const busyFetch = (async () => {
+      throw busy;
+    }) as typeof fetch;
+
+    expect(await rejection(transport({ fetch: busyFetch }).syncLead(LEAD))).toBe(busy);
   });
 
   it('passes the caller abort reason through', async () => {

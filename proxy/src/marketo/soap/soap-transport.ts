@@ -1,10 +1,8 @@
-import { MarketoError } from '../../errors.js';
-import { silentLogger, type Logger } from '../../log.js';
+import { LeadsyncError, MarketoError } from '../../errors.js';
 import type { LeadSync, LeadTransport, SyncOptions, SyncOutcome } from '../transport.js';
 import { buildSyncLeadEnvelope } from './build-envelope.js';
 import { formatTimestamp } from './format-timestamp.js';
 import { parseSyncLeadReply } from './parse-reply.js';
-import { REQUEST_EXPIRED } from './faults.js';
 import { signRequest } from './sign-request.js';
 
 export const SYNC_LEAD_SOAP_ACTION = 'http://www.marketo.com/mktows/syncLead';
@@ -20,21 +18,20 @@ export interface SoapTransportOptions {
   timeoutMs?: number;
   /** Offset of `requestTimestamp` from UTC, in minutes. Default 0, rendered `+00:00`. */
   timestampOffsetMinutes?: number;
-  /** Default `globalThis.fetch`. */
+  /** Default `globalThis.fetch`. Pass the fetch wrapped by the proxy's call limiter. */
   fetch?: typeof fetch;
-  /** Clock read once per attempt. Default `() => new Date()`. */
+  /** Clock read once per call. Default `() => new Date()`. */
   now?: () => Date;
-  /** Receives retry log lines. Default: silent. */
-  log?: Logger;
 }
 
 /**
  * Creates the SOAP `syncLead` transport.
  *
- * Each attempt reads the clock once, signs that exact timestamp string and sends it. A 20016
- * "Request Expired" fault means Marketo considered the timestamp stale, so the call is sent
- * once more with a fresh timestamp and signature. Every other failure is thrown to the caller.
- * Uses only fetch, WebCrypto and TextEncoder, so it runs on Node and on Workers.
+ * Each call reads the clock once, signs that exact timestamp string and sends it, so a call
+ * made again after a 20016 "Request Expired" fault carries a fresh timestamp and signature.
+ * The transport does not retry: every failure is thrown as `MarketoError`, and the delivery's
+ * retry policy decides whether to call again. Uses only fetch, WebCrypto and TextEncoder, so it
+ * runs on Node and on Workers.
  */
 export function createSoapTransport(options: SoapTransportOptions): LeadTransport {
   const settings = {
@@ -46,7 +43,6 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
     timestampOffsetMinutes: options.timestampOffsetMinutes ?? 0,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     now: options.now ?? (() => new Date()),
-    log: options.log ?? silentLogger,
   };
 
   async function sendAttempt(lead: LeadSync, signal: AbortSignal | undefined): Promise<SyncOutcome> {
@@ -83,6 +79,8 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
     } catch (error) {
       // The caller's own abort is passed through unchanged: the caller knows why it gave up.
       if (signal?.aborted) throw signal.reason;
+      // An error of the proxy's own, such as the call limiter's queue timeout, is already classified.
+      if (error instanceof LeadsyncError) throw error;
       if (timeout.aborted) {
         throw new MarketoError(`Marketo did not respond within ${settings.timeoutMs} ms.`, {
           kind: 'timeout',
@@ -99,17 +97,8 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
   }
 
   return {
-    async syncLead(lead: LeadSync, syncOptions: SyncOptions = {}): Promise<SyncOutcome> {
-      try {
-        return await sendAttempt(lead, syncOptions.signal);
-      } catch (error) {
-        if (!(error instanceof MarketoError) || error.faultCode !== REQUEST_EXPIRED) throw error;
-
-        settings.log.log('warn', 'Marketo rejected the request timestamp as expired; retrying once with a fresh signature', {
-          faultCode: REQUEST_EXPIRED,
-        });
-        return await sendAttempt(lead, syncOptions.signal);
-      }
+    syncLead(lead: LeadSync, syncOptions: SyncOptions = {}): Promise<SyncOutcome> {
+      return sendAttempt(lead, syncOptions.signal);
     },
   };
 }

@@ -1,0 +1,135 @@
+import { DeliveryTimeoutError, LeadsyncError, MarketoError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { LeadSync, LeadTransport, SyncOutcome } from '../marketo/transport.js';
+import type { Counter } from '../observability/metrics.js';
+import { KeyedLock } from './keyed-lock.js';
+import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
+
+/** What became of one delivery. A failure is returned, not thrown, so an outbox can take it. */
+export type DeliveryResult =
+  | { ok: true; outcome: SyncOutcome; attempts: number }
+  | {
+      ok: false;
+      /** The last failure: usually a `MarketoError` or `DeliveryTimeoutError`, any error for a bug. */
+      error: unknown;
+      /** Whether delivering the same lead later can succeed. */
+      retryable: boolean;
+      attempts: number;
+    };
+
+export interface DeliveryContext {
+  /** Logger that carries the request's ids (`requestId`, `submissionId`). */
+  log: Logger;
+}
+
+/** Sends one lead to Marketo with retries, within the time budget; never rejects. */
+export type Deliver = (lead: LeadSync, context: DeliveryContext) => Promise<DeliveryResult>;
+
+export interface DeliverOptions {
+  transport: LeadTransport;
+  /** Default `createRetryPolicy()`. */
+  policy?: RetryPolicy;
+  /** Serializes deliveries for the same e-mail address. Default: a new `KeyedLock`. */
+  lock?: KeyedLock;
+  /**
+   * Time budget of one delivery in ms, covering the wait for earlier deliveries to the same
+   * address, for call slots, the attempts and the backoffs. Default 30,000.
+   */
+  budgetMs?: number;
+  /** Counts retries by reason. */
+  retries?: Counter;
+  /** Clock in ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DEFAULT_DELIVERY_BUDGET_MS = 30_000;
+
+/**
+ * Creates the `deliver` function: the one path from a mapped lead to Marketo, whichever
+ * transport is configured. It
+ *
+ * 1. waits until no other delivery for the same e-mail address runs, because Marketo can create
+ *    duplicate leads from concurrent upserts with the same key;
+ * 2. calls the transport, whose HTTP requests wait for call slots under Marketo's limits;
+ * 3. retries as the retry policy decides, while the budget lasts. At the deadline a running
+ *    call is aborted and the delivery fails with `DeliveryTimeoutError`, retryable.
+ *
+ * Retrying after a timeout is safe for a lead keyed by e-mail address or cookie: if Marketo
+ * applied the first call, the retry matches the same lead and updates it.
+ */
+export function createDeliver(options: DeliverOptions): Deliver {
+  const policy = options.policy ?? createRetryPolicy();
+  const lock = options.lock ?? new KeyedLock();
+  const budgetMs = options.budgetMs ?? DEFAULT_DELIVERY_BUDGET_MS;
+  const now = options.now ?? Date.now;
+
+  async function attemptUntilDone(lead: LeadSync, signal: AbortSignal, deadlineAt: number, log: Logger): Promise<DeliveryResult> {
+    const reasons: RetryReason[] = [];
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const outcome = await options.transport.syncLead(lead, { signal });
+        return { ok: true, outcome, attempts: attempt };
+      } catch (error) {
+        const decision = policy.decide(error, attempt, reasons);
+        if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) {
+          return { ok: false, error, retryable: error instanceof LeadsyncError && error.retryable, attempts: attempt };
+        }
+
+        reasons.push(decision.reason);
+        options.retries?.inc({ reason: decision.reason });
+        log.log('warn', 'Retrying the Marketo call after a retryable failure', {
+          attempt,
+          reason: decision.reason,
+          delayMs: decision.delayMs,
+          code: error instanceof LeadsyncError ? error.code : undefined,
+          faultCode: error instanceof MarketoError ? error.faultCode : undefined,
+        });
+
+        const slept = await sleep(decision.delayMs, signal);
+        if (!slept) return { ok: false, error: signal.reason, retryable: true, attempts: attempt };
+      }
+    }
+  }
+
+  return async function deliver(lead, context) {
+    const deadlineAt = now() + budgetMs;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort(new DeliveryTimeoutError(`The delivery did not finish within ${budgetMs} ms.`, 5));
+    }, budgetMs);
+
+    try {
+      const key = lockKey(lead);
+      const run = () => attemptUntilDone(lead, controller.signal, deadlineAt, context.log);
+      return await (key === undefined ? run() : lock.run(key, run));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** Returns the key that serializes upserts: the e-mail address, else the cookie, else none. */
+function lockKey(lead: LeadSync): string | undefined {
+  if (lead.email !== undefined && lead.email !== '') return `email:${lead.email.toLowerCase()}`;
+  if (lead.cookie !== undefined) return `cookie:${lead.cookie}`;
+  return undefined;
+}
+
+/** Waits `ms`; resolves false instead when `signal` aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

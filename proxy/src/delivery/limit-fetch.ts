@@ -1,0 +1,39 @@
+import type { Histogram } from '../observability/metrics.js';
+import type { CallLimiter } from './call-limiter.js';
+
+export interface LimitFetchOptions {
+  limiter: CallLimiter;
+  /** Receives the duration of each request in seconds, labelled by status class. */
+  durations?: Histogram;
+  /** Clock in ms for durations. Default `performance.now`. */
+  now?: () => number;
+}
+
+/**
+ * Wraps `fetch` so every upstream HTTP request holds a limiter slot from sending until its
+ * response headers arrive, when Marketo has finished the call. Because the limit applies per
+ * HTTP request, a transport that makes several requests per lead (REST: upsert, then
+ * associate) is counted exactly, without knowing about the limiter.
+ *
+ * The wait for a slot ends with the request's own `signal`, so the transport's timeout and the
+ * delivery deadline cover it.
+ */
+export function limitFetch(fetchUpstream: typeof fetch, options: LimitFetchOptions): typeof fetch {
+  const now = options.now ?? (() => performance.now());
+
+  return async function limitedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const release = await options.limiter.acquire(init?.signal ?? undefined);
+    const startedAt = now();
+
+    try {
+      const response = await fetchUpstream(input, init);
+      options.durations?.observe((now() - startedAt) / 1000, { status_class: `${Math.floor(response.status / 100)}xx` });
+      return response;
+    } catch (error) {
+      options.durations?.observe((now() - startedAt) / 1000, { status_class: 'error' });
+      throw error;
+    } finally {
+      release();
+    }
+  } as typeof fetch;
+}

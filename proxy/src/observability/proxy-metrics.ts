@@ -1,0 +1,60 @@
+import { MetricsRegistry, type Counter, type Histogram } from './metrics.js';
+
+/** What became of a submission request, the `outcome` label of `leadsync_submissions_total`. */
+export type SubmissionOutcome =
+  | 'created'
+  | 'updated'
+  | 'queued'
+  /** Flagged as a bot: answered like a success and not sent to Marketo. */
+  | 'bot'
+  /** A repeated `submissionId`: answered with the stored first result, or joined to the running one. */
+  | 'replayed'
+  | 'rate_limited'
+  /** Rejected for its content: invalid JSON, unknown form, invalid fields and the like. */
+  | 'rejected'
+  /** Could not be delivered: Marketo failed or stayed busy past the time budget. */
+  | 'failed';
+
+/** Current numbers of the upstream call limiter, read when `/metrics` is scraped. */
+export interface UpstreamLoad {
+  /** Calls waiting for a slot. */
+  queued: number;
+  /** Calls sent and not yet answered. */
+  inFlight: number;
+}
+
+export interface ProxyMetrics {
+  registry: MetricsRegistry;
+  submissions: Counter;
+  upstreamDuration: Histogram;
+  upstreamRetries: Counter;
+  rateLimited: Counter;
+  bots: Counter;
+}
+
+// From 10 ms to the longest sensible timeout; Marketo's SOAP calls usually take a few hundred ms.
+const LATENCY_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Registers the proxy's metrics. `readLoad` reports the limiter's queue depth and calls in flight. */
+export function createProxyMetrics(readLoad: () => UpstreamLoad): ProxyMetrics {
+  const registry = new MetricsRegistry();
+
+  const metrics: ProxyMetrics = {
+    registry,
+    submissions: registry.counter('leadsync_submissions_total', 'Submission requests by outcome.', ['outcome']),
+    upstreamDuration: registry.histogram(
+      'leadsync_upstream_request_duration_seconds',
+      'Duration of each HTTP request to Marketo until the response headers arrive, by status class (2xx, 4xx, 5xx, or error when no response came).',
+      ['status_class'],
+      LATENCY_BUCKETS_SECONDS,
+    ),
+    upstreamRetries: registry.counter('leadsync_upstream_retries_total', 'Marketo calls sent again, by the failure that caused the retry.', ['reason']),
+    rateLimited: registry.counter('leadsync_rate_limited_total', 'Requests answered 429, by the limit they exceeded (address or email).', ['scope']),
+    bots: registry.counter('leadsync_bot_submissions_total', 'Submissions flagged as bots and not sent to Marketo, by signal.', ['reason']),
+  };
+
+  registry.gauge('leadsync_upstream_queue_depth', 'Marketo calls waiting for a free slot under the concurrency and rate limits.', () => readLoad().queued);
+  registry.gauge('leadsync_upstream_in_flight', 'Marketo calls sent and not yet answered.', () => readLoad().inFlight);
+
+  return metrics;
+}
