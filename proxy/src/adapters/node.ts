@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 
 import { createApp } from '../app.js';
 import { loadConfig, type Env, type ProxyConfig } from '../config.js';
@@ -40,10 +41,42 @@ export interface RunningProxy {
  * Throws `ConfigError` or `FormsConfigError` before listening when the configuration is invalid.
  */
 export async function startProxy(options: StartProxyOptions = {}): Promise<RunningProxy> {
+  const { app, config, log, forms, formsPath } = await prepareProxy(options);
+  const port = options.port ?? config.port;
+
+  const server = await listen(app.fetch, config.host, port);
+  const address = server.address() as AddressInfo;
+  const url = `http://${formatHost(config.host)}:${address.port}`;
+  log.log('info', 'Proxy started', { url, api: config.marketo.api, forms: forms.size, formsPath });
+
+  return {
+    url,
+    close: () =>
+      closeServer(server).then(() => {
+        log.log('info', 'Proxy stopped', { url });
+        // Writes the counts of repeated warnings and errors still held back.
+        if ('flush' in log && typeof log.flush === 'function') log.flush();
+      }),
+  };
+}
+
+/** The app with everything it was built from, before it listens anywhere. */
+export interface PreparedProxy {
+  app: ReturnType<typeof createApp>;
+  config: ProxyConfig;
+  log: Logger;
+  forms: FormCatalog;
+  formsPath: string;
+}
+
+/**
+ * Reads the configuration and the forms file and creates the app without listening. The Node,
+ * Deno and Bun entries share it; each then serves `app.fetch` with its runtime's server.
+ */
+export async function prepareProxy(options: Pick<StartProxyOptions, 'env' | 'log' | 'fetch'> = {}): Promise<PreparedProxy> {
   const env = options.env ?? process.env;
   const log = options.log ?? createJsonLogger();
   const config = loadConfig(env);
-  const port = options.port ?? config.port;
 
   const formsPath = resolve(config.formsPath ?? DEFAULT_FORMS_PATH);
   const forms = await readForms(formsPath, config);
@@ -54,18 +87,11 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
     forms,
     loadWidget: () => readWidget(widgetPath),
     log,
+    runtimeAddress: (c) => getConnInfo(c).remote.address,
     ...(options.fetch && { fetch: options.fetch }),
   });
 
-  const server = await listen(app.fetch, config.host, port);
-  const address = server.address() as AddressInfo;
-  const url = `http://${formatHost(config.host)}:${address.port}`;
-  log.log('info', 'Proxy started', { url, api: config.marketo.api, forms: forms.size, formsPath });
-
-  return {
-    url,
-    close: () => closeServer(server).then(() => log.log('info', 'Proxy stopped', { url })),
-  };
+  return { app, config, log, forms, formsPath };
 }
 
 async function readForms(path: string, config: ProxyConfig): Promise<FormCatalog> {
