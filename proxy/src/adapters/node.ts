@@ -11,6 +11,7 @@ import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
+import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { createJsonLogger, type Logger } from '../log.js';
 
 const PACKAGE_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,6 +61,11 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   };
 }
 
+export interface PrepareProxyOptions extends Pick<StartProxyOptions, 'env' | 'log' | 'fetch'> {
+  /** Reads the peer address from the runtime's server. Default: the Node socket's address. */
+  runtimeAddress?: RuntimeAddressReader;
+}
+
 /** The app with everything it was built from, before it listens anywhere. */
 export interface PreparedProxy {
   app: ReturnType<typeof createApp>;
@@ -73,7 +79,7 @@ export interface PreparedProxy {
  * Reads the configuration and the forms file and creates the app without listening. The Node,
  * Deno and Bun entries share it; each then serves `app.fetch` with its runtime's server.
  */
-export async function prepareProxy(options: Pick<StartProxyOptions, 'env' | 'log' | 'fetch'> = {}): Promise<PreparedProxy> {
+export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<PreparedProxy> {
   const env = options.env ?? process.env;
   const log = options.log ?? createJsonLogger();
   const config = loadConfig(env);
@@ -87,7 +93,7 @@ export async function prepareProxy(options: Pick<StartProxyOptions, 'env' | 'log
     forms,
     loadWidget: () => readWidget(widgetPath),
     log,
-    runtimeAddress: (c) => getConnInfo(c).remote.address,
+    runtimeAddress: options.runtimeAddress ?? ((c) => getConnInfo(c).remote.address),
     ...(options.fetch && { fetch: options.fetch }),
   });
 
