@@ -11,6 +11,8 @@ import { inspectorRoutes } from "./inspector/inspector-routes.ts";
 import { CallLimiter } from "./limits/call-limiter.ts";
 import { createJsonLogger, type Logger } from "./log/logger.ts";
 import { munchkinRoutes } from "./munchkin/munchkin-routes.ts";
+import { AccessTokens } from "./rest/access-tokens.ts";
+import { restRoutes } from "./rest/rest-routes.ts";
 import { isKnownSoapFaultCode } from "./soap/soap-fault.ts";
 import { soapRoutes } from "./soap/soap-routes.ts";
 import { LeadStore } from "./store/lead-store.ts";
@@ -68,7 +70,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock,
   };
 
+  const tokens = new AccessTokens();
+
   const reset = (): void => {
+    tokens.clear();
     store.clear();
     config.reset();
     context.calls.clear();
@@ -78,6 +83,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   const app = new Hono();
   app.route("/", soapRoutes(context));
+  app.route("/", restRoutes(context, tokens));
   app.route("/", munchkinRoutes(context));
   app.route("/", controlRoutes(context, reset));
   app.route("/", inspectorRoutes());
@@ -85,6 +91,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   app.notFound((c) =>
     c.text(
       `not found: ${c.req.method} ${new URL(c.req.url).pathname}; the emulator serves /soap/mktows/{version}, ` +
+        "/identity/oauth/token, /rest/v1/leads.json, /rest/v1/leads/{id}/associate.json, /rest/v1/leads/submitForm.json, " +
         "/munchkin.js, /webevents/visitWebPage, /_emulator/leads, /_emulator/reset, /_emulator/config and /",
       404,
     ),

@@ -39,6 +39,8 @@ export interface EmulatorConfig extends WorkspaceSettings {
   customFields: CustomFieldDefinition[];
   limits: LimitSettings;
   timestampWindow: TimestampWindow;
+  /** Life of a REST access token from its issue, in seconds; Marketo's tokens live 3,600 s. */
+  accessTokenLifetimeSeconds: number;
   faults: FaultSettings;
 }
 
@@ -72,6 +74,7 @@ export function defaultConfig(): EmulatorConfig {
       maxRequestBytes: 1_048_576,
     },
     timestampWindow: { maxAgeSeconds: 900, maxFutureSeconds: 300 },
+    accessTokenLifetimeSeconds: 3600,
     faults: { latencyMs: 0, holdReplyMs: 0, queue: [] },
   };
 }

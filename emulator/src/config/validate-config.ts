@@ -43,6 +43,7 @@ export function validateConfig(value: unknown, isKnownFaultCode: FaultCodeCheck)
     "customFields",
     "limits",
     "timestampWindow",
+    "accessTokenLifetimeSeconds",
     "faults",
   ]);
 
@@ -60,6 +61,7 @@ export function validateConfig(value: unknown, isKnownFaultCode: FaultCodeCheck)
     customFields,
     limits: readLimits(root.limits),
     timestampWindow: readTimestampWindow(root.timestampWindow),
+    accessTokenLifetimeSeconds: readInteger(root.accessTokenLifetimeSeconds, "config.accessTokenLifetimeSeconds", 1, 86_400),
     faults: readFaults(root.faults, isKnownFaultCode),
   };
 }
