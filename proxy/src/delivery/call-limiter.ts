@@ -24,8 +24,11 @@ export const CALL_LIMITER_DEFAULTS = {
   maxQueueLength: 1_000,
 } as const;
 
-/** Ends a call's hold on its slot. Calling it twice has no further effect. */
-export type ReleaseSlot = () => void;
+/**
+ * Ends a call's hold on its slot. Calling it twice has no further effect. A shared limiter
+ * (`DurableCallLimiter`) returns a promise that settles once the release is recorded.
+ */
+export type ReleaseSlot = () => void | Promise<void>;
 
 interface Waiter {
   grant(release: ReleaseSlot): void;

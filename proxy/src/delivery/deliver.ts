@@ -29,8 +29,11 @@ export interface DeliverOptions {
   transport: LeadTransport;
   /** Default `createRetryPolicy()`. */
   policy?: RetryPolicy;
-  /** Serializes deliveries for the same e-mail address. Default: a new `KeyedLock`. */
-  lock?: KeyedLock;
+  /**
+   * Serializes deliveries for the same e-mail address. Default: a new `KeyedLock`, which holds
+   * within one process; `DurableKeyedLock` holds across Workers isolates.
+   */
+  lock?: Pick<KeyedLock, 'run'>;
   /**
    * Time budget of one delivery in ms, covering the wait for earlier deliveries to the same
    * address, for call slots, the attempts and the backoffs. Default 30,000.

@@ -1,5 +1,6 @@
 import { RequestError } from '../errors.js';
 import type { KeyValueStore, StoredValue } from '../stores/store.js';
+import type { KeyedLock } from './keyed-lock.js';
 import { SingleFlight } from './single-flight.js';
 
 /** A submission response kept under its `submissionId` and returned again for a repeated request. */
@@ -16,6 +17,12 @@ export interface IdempotencyResult {
 
 export interface IdempotencyOptions {
   store: KeyValueStore;
+  /**
+   * Serializes the lookup and the work per submissionId across processes, e.g. a
+   * `DurableKeyedLock` on Workers, so a concurrent repeat on another instance waits and then
+   * finds the stored response. Default: none, so only repeats within one process join.
+   */
+  lock?: Pick<KeyedLock, 'run'>;
   /** How long a response is kept, in ms. Default 24 hours. */
   ttlMs?: number;
 }
@@ -37,23 +44,26 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
  * retry with the same id runs the work again. An id reused for a submission with other content
  * (its fingerprint differs) is rejected with 422 `submission_id_reused`.
  *
- * NOTE: joining a running request works within one process. Across processes or isolates only
- * the stored response is shared, so two exactly concurrent repeats reaching different
- * instances can both call Marketo; each call then updates the same lead.
+ * NOTE: without a shared `lock`, joining a running request works within one process only. Two
+ * exactly concurrent repeats reaching different instances can then both call Marketo, and each
+ * call updates the same lead.
  */
 export class IdempotencyGuard {
   readonly #store: KeyValueStore;
+  readonly #lock: Pick<KeyedLock, 'run'> | undefined;
   readonly #ttlMs: number;
   readonly #flights = new SingleFlight<{ record: IdempotencyRecord; stored: boolean }>();
 
   constructor(options: IdempotencyOptions) {
     this.#store = options.store;
+    this.#lock = options.lock;
     this.#ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
   }
 
   async run(submissionId: string, fingerprint: string, work: () => Promise<IdempotentResponse>): Promise<IdempotencyResult> {
     const key = `submission:${submissionId}`;
-    const { promise, joined } = this.#flights.run(key, () => this.#lookupOrRun(key, fingerprint, work));
+    const lookupOrRun = () => this.#lookupOrRun(key, fingerprint, work);
+    const { promise, joined } = this.#flights.run(key, () => (this.#lock === undefined ? lookupOrRun() : this.#lock.run(key, lookupOrRun)));
     const { record, stored } = await promise;
 
     if (record.fingerprint !== fingerprint) {

@@ -2,7 +2,8 @@ import type { Histogram } from '../observability/metrics.js';
 import type { CallLimiter } from './call-limiter.js';
 
 export interface LimitFetchOptions {
-  limiter: CallLimiter;
+  /** `CallLimiter` in one process; `DurableCallLimiter` shares the limits across Workers isolates. */
+  limiter: Pick<CallLimiter, 'acquire'>;
   /** Receives the duration of each request in seconds, labelled by status class. */
   durations?: Histogram;
   /** Clock in ms for durations. Default `performance.now`. */
@@ -33,7 +34,7 @@ export function limitFetch(fetchUpstream: typeof fetch, options: LimitFetchOptio
       options.durations?.observe((now() - startedAt) / 1000, { status_class: 'error' });
       throw error;
     } finally {
-      release();
+      await release();
     }
   } as typeof fetch;
 }
