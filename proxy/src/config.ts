@@ -47,6 +47,24 @@ export interface ProxyConfig {
   port: number;
   abuse: AbuseSettings;
   delivery: DeliverySettings;
+  outbox: OutboxSettings;
+  /**
+   * Bearer token of the admin routes (`/admin/outbox/...`) from `LEADSYNC_ADMIN_TOKEN`;
+   * undefined leaves the admin routes out.
+   */
+  adminToken: string | undefined;
+}
+
+/** The durable outbox for submissions that cannot be delivered now. */
+export interface OutboxSettings {
+  /** SQLite file of the Node outbox (`LEADSYNC_OUTBOX_PATH`); undefined lets the Node adapter use its default. */
+  path: string | undefined;
+  /** Pause between two drain runs on Node, in milliseconds. */
+  drainIntervalMs: number;
+  /** Delivery attempts before an entry becomes a dead letter. */
+  maxAttempts: number;
+  /** Delay after an entry's first failed attempt, in milliseconds; it doubles per attempt up to one hour. */
+  retryBaseDelayMs: number;
 }
 
 /** Proxy header the operator trusts for the visitor's address (`TRUST_PROXY_HEADERS`). */
@@ -98,6 +116,9 @@ export const CONFIG_DEFAULTS = {
   // allows the retries, and a widget retry with the same submissionId joins the running delivery.
   queueTimeoutMs: 5_000,
   deliveryTimeoutMs: 30_000,
+  outboxDrainIntervalMs: 30_000,
+  outboxMaxAttempts: 10,
+  outboxRetryBaseDelayMs: 30_000,
   turnstileVerifyUrl: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
 } as const;
 
@@ -133,7 +154,42 @@ export function loadConfig(env: Env): ProxyConfig {
     port: readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port }),
     abuse: readAbuseSettings(env),
     delivery: readDeliverySettings(env),
+    outbox: readOutboxSettings(env),
+    adminToken: readAdminToken(env),
   };
+}
+
+function readOutboxSettings(env: Env): OutboxSettings {
+  return {
+    path: readOptional(env, 'LEADSYNC_OUTBOX_PATH'),
+    drainIntervalMs: readInteger(env, 'LEADSYNC_OUTBOX_DRAIN_INTERVAL_MS', { min: 100, max: 3_600_000, fallback: CONFIG_DEFAULTS.outboxDrainIntervalMs }),
+    maxAttempts: readInteger(env, 'LEADSYNC_OUTBOX_MAX_ATTEMPTS', { min: 1, max: 100, fallback: CONFIG_DEFAULTS.outboxMaxAttempts }),
+    retryBaseDelayMs: readInteger(env, 'LEADSYNC_OUTBOX_RETRY_BASE_MS', { min: 100, max: 3_600_000, fallback: CONFIG_DEFAULTS.outboxRetryBaseDelayMs }),
+  };
+}
+
+// RFC 6750 §2.1 b64token characters, so the token fits an `Authorization: Bearer` header as is.
+const ADMIN_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+const MIN_ADMIN_TOKEN_LENGTH = 32;
+
+/** Reads `LEADSYNC_ADMIN_TOKEN`. Errors describe the token without ever quoting it. */
+function readAdminToken(env: Env): string | undefined {
+  const token = readOptional(env, 'LEADSYNC_ADMIN_TOKEN');
+  if (token === undefined) return undefined;
+
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      'LEADSYNC_ADMIN_TOKEN',
+      `LEADSYNC_ADMIN_TOKEN is too short: it has ${token.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH}. Generate one with \`openssl rand -hex 32\`.`,
+    );
+  }
+  if (!ADMIN_TOKEN_PATTERN.test(token)) {
+    throw new ConfigError(
+      'LEADSYNC_ADMIN_TOKEN',
+      'LEADSYNC_ADMIN_TOKEN contains characters a bearer token cannot carry; use letters, digits and - . _ ~ + /, e.g. from `openssl rand -hex 32`.',
+    );
+  }
+  return token;
 }
 
 function readAbuseSettings(env: Env): AbuseSettings {
