@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { ProxyConfig } from './config.js';
 import { CallLimiter } from './delivery/call-limiter.js';
 import { createDeliver } from './delivery/deliver.js';
+import type { KeyedLock } from './delivery/keyed-lock.js';
 import { IdempotencyGuard } from './delivery/idempotency.js';
 import { limitFetch } from './delivery/limit-fetch.js';
 import { retryAfterSeconds } from './delivery/retry-after.js';
@@ -25,7 +26,8 @@ import { exposeHeaders } from './middleware/expose-headers/index.js';
 import { rateLimit, RateLimiter } from './middleware/rate-limit/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from './observability/metrics.js';
 import { createProxyMetrics, type ProxyMetrics, type SubmissionOutcome } from './observability/proxy-metrics.js';
-import type { Outbox } from './outbox/outbox.js';
+import { createAdminRoutes } from './outbox/admin-routes.js';
+import type { DeadLetterStore, Outbox, OutboxStats } from './outbox/outbox.js';
 import { createSubmissionHandler, formNotFound } from './routes/submissions.js';
 import { createWidgetHandler, type WidgetLoader } from './routes/widget.js';
 import { MemoryStore } from './stores/memory-store.js';
@@ -55,8 +57,19 @@ export interface AppDeps {
   counterStore?: CounterStore;
   /** Idempotency records, kept 24 hours. Default: a `MemoryStore`, which remembers per process. */
   idempotencyStore?: KeyValueStore;
-  /** Paces the default transport's calls. Default: a `CallLimiter` with `config.delivery` limits. */
-  limiter?: CallLimiter;
+  /**
+   * Paces the default transport's calls. Default: a `CallLimiter` with `config.delivery` limits,
+   * which counts this process's calls; Workers pass a `DurableCallLimiter` shared by all isolates.
+   */
+  limiter?: Pick<CallLimiter, 'acquire' | 'load'>;
+  /** Serializes deliveries per e-mail address. Default: a `KeyedLock` in this process; Workers pass a `DurableKeyedLock`. */
+  emailLock?: Pick<KeyedLock, 'run'>;
+  /** Serializes repeats of one submissionId across instances. Default: none, so repeats join within one process only. */
+  idempotencyLock?: Pick<KeyedLock, 'run'>;
+  /** Dead letters for the admin routes, which exist when `config.adminToken` is set too. Default: none. */
+  deadLetters?: DeadLetterStore;
+  /** Outbox counts for `GET /admin/outbox`. Default: the dead letters counted by `deadLetters`. */
+  outboxStats?: () => Promise<OutboxStats>;
   /** Decides delivery retries. Default: `createRetryPolicy()`; for MARKETO_API=rest, no retry on top of the REST client's own. */
   retryPolicy?: RetryPolicy;
   /** Stores submissions whose delivery failed with a retryable error, answered `202 queued`. Default: none. */
@@ -98,6 +111,7 @@ export function createApp(deps: AppDeps) {
     policy: deps.retryPolicy ?? defaultRetryPolicy(config),
     budgetMs: config.delivery.deliveryTimeoutMs,
     retries: metrics.upstreamRetries,
+    lock: deps.emailLock,
   });
 
   const counterStore = deps.counterStore ?? new MemoryStore();
@@ -109,10 +123,10 @@ export function createApp(deps: AppDeps) {
     config,
     forms,
     deliver,
-    idempotency: new IdempotencyGuard({ store: deps.idempotencyStore ?? new MemoryStore() }),
+    idempotency: new IdempotencyGuard({ store: deps.idempotencyStore ?? new MemoryStore(), lock: deps.idempotencyLock }),
     botCheck: createBotCheck({
       minFillMsOverride: config.abuse.minFillMsOverride,
-      turnstile: config.abuse.turnstile && { ...config.abuse.turnstile, ...(deps.fetch && { fetch: deps.fetch }) },
+      turnstile: config.abuse.turnstile,
       flagged: metrics.bots,
     }),
     emailLimiter,
@@ -130,6 +144,10 @@ export function createApp(deps: AppDeps) {
   app.get('/metrics', (c) => c.body(metrics.registry.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }));
 
   app.get('/leadsync.js', etag(), createWidgetHandler(loadWidget));
+
+  if (config.adminToken !== undefined && deps.deadLetters !== undefined) {
+    app.route('/', createAdminRoutes({ token: config.adminToken, deadLetters: deps.deadLetters, stats: deps.outboxStats, log }));
+  }
 
   app.use('/v1/*', exposeHeaders(EXPOSED_HEADERS));
   app.use('/v1/*', allowedOriginsCors(config.allowedOrigins));
