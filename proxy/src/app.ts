@@ -185,7 +185,8 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-function createCallLimiter(config: ProxyConfig): CallLimiter {
+/** Creates the in-process limiter with `config.delivery` limits; the outbox drain on Node shares it with the app. */
+export function createCallLimiter(config: ProxyConfig): CallLimiter {
   return new CallLimiter({
     maxConcurrent: config.delivery.maxConcurrentCalls,
     maxCallsPerWindow: config.delivery.maxCallsPer20Seconds,
@@ -198,7 +199,7 @@ function createCallLimiter(config: ProxyConfig): CallLimiter {
  * (`marketo/rest/rest-client.ts`, per call and aware of which calls are idempotent), so the
  * delivery does not retry REST attempts again, which would multiply the calls.
  */
-function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
+export function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
   return config.marketo.api === 'rest' ? createRetryPolicy({ maxAttempts: 1 }) : createRetryPolicy();
 }
 
