@@ -1,0 +1,102 @@
+/**
+ * Capture mode: the widget sends the fills of the site's own forms, including forms that a page
+ * builder inserts late and values that autofill sets without input events.
+ */
+import { expect, test } from '@playwright/test';
+import { resetEmulator } from '../support/marketo.ts';
+import { leadsWithEmail, PAGES, recordSubmissions } from './widget-support.ts';
+
+test.beforeEach(async () => {
+  await resetEmulator();
+});
+
+test('captured form sends live values and skips sensitive fields', async ({ page }) => {
+  const posted = recordSubmissions(page);
+  await page.goto(`${PAGES}/capture.html`);
+  await page.getByLabel('Email').fill('carl.capture@example.test');
+  await page.getByLabel('First name').fill('Carl');
+  await page.getByLabel('Password').fill('hunter2');
+  await page.getByLabel('Card number').fill('4111 1111 1111 1111');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByLabel('IBAN').fill('DE89370400440532013000');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  const [lead] = await leadsWithEmail('carl.capture@example.test');
+  expect(posted).toHaveLength(1);
+  expect(posted[0]!.fields).toEqual({
+    email: 'carl.capture@example.test',
+    firstName: 'Carl',
+    company: 'Hidden Corp',
+    lastName: 'Alpha;Gamma'
+  });
+  expect(JSON.stringify(posted[0])).not.toMatch(/hunter2|4111|123"|DE89|must not be sent/);
+  expect(Object.values(lead!.attributes)).toContain('Hidden Corp');
+  expect(page.url()).toContain('/capture.html');
+});
+
+test('values set without input events are sent', async ({ page }) => {
+  const posted = recordSubmissions(page);
+  await page.goto(`${PAGES}/capture.html`);
+  await expect(page.locator('#signup')).toBeVisible();
+
+  // Autofill and password managers write `.value` directly and fire no input events.
+  await page.evaluate(() => {
+    (document.getElementById('email') as HTMLInputElement).value = 'autofilled.capture@example.test';
+    (document.getElementById('first-name') as HTMLInputElement).value = 'Ada';
+  });
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  await leadsWithEmail('autofilled.capture@example.test');
+  expect(posted[0]!.fields).toMatchObject({ email: 'autofilled.capture@example.test', firstName: 'Ada' });
+});
+
+test('rendered form sends values set without input events', async ({ page }) => {
+  await page.goto(`${PAGES}/render.html`);
+  await expect(page.getByLabel('Business email')).toBeVisible();
+
+  await page.evaluate(() => {
+    const root = document.getElementById('contact')!.shadowRoot!;
+    (root.querySelector('[name="email"]') as HTMLInputElement).value = 'autofilled.render@example.test';
+    (root.querySelector('[name="company"]') as HTMLInputElement).value = 'Filled Ltd';
+  });
+  await page.getByRole('button', { name: 'Send' }).click();
+
+  await expect(page.getByRole('status')).toHaveText('Thank you! We will be in touch shortly.');
+  const [lead] = await leadsWithEmail('autofilled.render@example.test');
+  expect(Object.values(lead!.attributes)).toContain('Filled Ltd');
+});
+
+test('builder page gets both forms bound after inserting them late', async ({ page }) => {
+  await page.goto(`${PAGES}/builder.html`);
+
+  await page.getByLabel('Business email').fill('late.render@example.test');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('status')).toHaveText('Thank you! We will be in touch shortly.');
+
+  await expect(page.locator('#built-capture')).toHaveAttribute('data-leadsync-capture', 'contact');
+  await page.getByLabel('Builder email').fill('late.capture@example.test');
+  await page.getByRole('button', { name: 'Register' }).click();
+
+  expect(await leadsWithEmail('late.render@example.test')).toHaveLength(1);
+  expect(await leadsWithEmail('late.capture@example.test')).toHaveLength(1);
+});
+
+test('data-submit-native lets the site form submit after the capture', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-native.html`);
+  await page.getByLabel('Email').fill('nina.native@example.test');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  await expect(page).toHaveURL(/\/e2e\/widget\/thanks\.html\?email=nina\.native%40example\.test$/);
+  expect(await leadsWithEmail('nina.native@example.test')).toHaveLength(1);
+});
+
+test('browser validation of the site form still runs first', async ({ page }) => {
+  const posted = recordSubmissions(page);
+  await page.goto(`${PAGES}/capture-native.html`);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  expect(await page.getByLabel('Email').evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
+  await page.waitForTimeout(300);
+  expect(posted).toHaveLength(0);
+  expect(page.url()).toContain('/capture-native.html');
+});
