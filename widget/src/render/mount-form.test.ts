@@ -144,7 +144,7 @@ describe('mountForm', () => {
           code: 'invalid_field',
           message: 'invalid',
           retryable: false,
-          fields: [{ name: 'company', code: 'blocked_company', message: 'Please use your employer’s name.' }]
+          fields: [{ name: 'company', code: 'invalid_field', message: 'Field "company" must be a single line.' }]
         }
       }
     });
@@ -154,7 +154,7 @@ describe('mountForm', () => {
     form().requestSubmit();
 
     await vi.waitFor(() => expect(status()).toBe('Please correct the marked fields.'));
-    expect(root.getElementById('field-company-error')!.textContent).toBe('Please use your employer’s name.');
+    expect(root.getElementById('field-company-error')!.textContent).toBe('Please check this entry.');
     expect(input('company').getAttribute('aria-invalid')).toBe('true');
     expect(root.activeElement).toBe(input('company'));
     expect(root.querySelector('button')!.disabled).toBe(false);

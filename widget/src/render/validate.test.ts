@@ -46,10 +46,9 @@ describe('fieldErrorText', () => {
     expect(fieldErrorText(error, fields[1], 'de')).toBe('Bitte verwenden Sie höchstens 5 Zeichen.');
   });
 
-  it('keeps the proxy message for unknown codes and unknown limits', () => {
-    expect(fieldErrorText({ name: 'email', code: 'blocked_domain', message: 'Use a business address.' }, fields[0], 'de')).toBe(
-      'Use a business address.'
-    );
-    expect(fieldErrorText({ name: 'x', code: 'too_long', message: 'too long' }, undefined, 'en')).toBe('too long');
+  it('asks to check the entry for other codes', () => {
+    const error = { name: 'email', code: 'invalid_field', message: 'Field "email" is not a valid e-mail address.' };
+    expect(fieldErrorText(error, fields[0], 'de')).toBe('Bitte prüfen Sie diese Eingabe.');
+    expect(fieldErrorText({ name: 'x', code: 'too_long', message: 'too long' }, undefined, 'en')).toBe('Please check this entry.');
   });
 });

@@ -1,4 +1,4 @@
-import { message } from '../messages';
+import { message, type MessageKey } from '../messages';
 import type { FieldDefinition, FieldError, FieldValue, Locale } from '../types';
 
 /** Deliberately loose: one `@`, no spaces, a dot in the domain. The proxy has the final word. */
@@ -24,12 +24,12 @@ function findProblem(field: FieldDefinition, value: FieldValue | undefined): str
 }
 
 /**
- * Returns the text to show for a field error. Codes the widget has texts for get them in the
- * visitor's language; other codes keep the proxy's message, which the proxy keeps safe to show.
+ * Returns the visitor-facing text for a field error in the visitor's language. The proxy's own
+ * messages are English and name fields by their internal names, so codes without a text of their
+ * own (such as the proxy's `invalid_field`) get a general request to check the entry.
  */
-export function fieldErrorText(error: FieldError, field: FieldDefinition | undefined, locale: Locale): string {
-  const { code } = error;
+export function fieldErrorText({ code }: FieldError, field: FieldDefinition | undefined, locale: Locale): string {
   const limit = code === 'too_long' ? field?.maxLength : field?.minLength;
-  const known = code === 'required' || code === 'invalid_email' || (/^too_(long|short)$/.test(code) && limit);
-  return known ? message(locale, code as 'required', limit) : error.message;
+  const specific = code === 'required' || code === 'invalid_email' || (/^too_(long|short)$/.test(code) && limit);
+  return message(locale, specific ? (code as MessageKey) : 'check', limit);
 }
