@@ -24,7 +24,9 @@ async function main(): Promise<void> {
 
   let proxy: Awaited<ReturnType<typeof prepareProxy>>;
   try {
-    proxy = await prepareProxy({ log, runtimeAddress: (c) => getConnInfo(c).remote.address });
+    // NOTE: better-sqlite3 is a V8 addon that Deno cannot load, so this entry runs without the
+    // outbox: a submission that cannot be delivered now is answered with its error, not 202.
+    proxy = await prepareProxy({ log, runtimeAddress: (c) => getConnInfo(c).remote.address, openOutbox: false });
   } catch (error) {
     const message = error instanceof LeadsyncError ? error.message : `Proxy failed to start: ${String(error)}`;
     log.log('error', message, { code: error instanceof LeadsyncError ? error.code : 'start_failed' });

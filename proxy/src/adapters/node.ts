@@ -6,13 +6,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
-import { createApp } from '../app.js';
+import { createApp, createCallLimiter } from '../app.js';
 import { loadConfig, type Env, type ProxyConfig } from '../config.js';
+import { KeyedLock } from '../delivery/keyed-lock.js';
 import { FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { createJsonLogger, type Logger } from '../log.js';
+import { createOutboxDeliver } from '../outbox/create-outbox-deliver.js';
+import { startOutboxDrain, type OutboxDrainTimer } from '../outbox/drain-outbox.js';
+import type { DeadLetterStore, DeliverEntry, DrainableOutbox } from '../outbox/outbox.js';
+import { DEFAULT_OUTBOX_PATH } from '../outbox/outbox-path.js';
+import { createRetrySchedule, describeFailure } from '../outbox/retry-schedule.js';
+import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
 
 const PACKAGE_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_FORMS_PATH = resolve(PACKAGE_DIRECTORY, 'config/forms.demo.json');
@@ -32,6 +39,9 @@ export interface StartProxyOptions {
 export interface RunningProxy {
   /** Base URL such as `http://127.0.0.1:8787`, without a trailing slash. */
   url: string;
+  /** Runs an outbox drain now, or waits for the one in progress; tests and benchmarks use it. */
+  drainOutbox(): Promise<void>;
+  /** Stops listening, waits for a running drain and closes the outbox. */
   close(): Promise<void>;
 }
 
@@ -42,18 +52,28 @@ export interface RunningProxy {
  * Throws `ConfigError` or `FormsConfigError` before listening when the configuration is invalid.
  */
 export async function startProxy(options: StartProxyOptions = {}): Promise<RunningProxy> {
-  const { app, config, log, forms, formsPath } = await prepareProxy(options);
+  const prepared = await prepareProxy(options);
+  const { app, config, log, forms, formsPath } = prepared;
   const port = options.port ?? config.port;
 
-  const server = await listen(app.fetch, config.host, port);
+  const server = await listen(app.fetch, config.host, port).catch((error: unknown) => {
+    prepared.outbox?.close();
+    throw error;
+  });
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(config.host)}:${address.port}`;
-  log.log('info', 'Proxy started', { url, api: config.marketo.api, forms: forms.size, formsPath });
+  const drain = startDrain(prepared);
+  log.log('info', 'Proxy started', { url, api: config.marketo.api, forms: forms.size, formsPath, outboxPath: prepared.outbox?.path });
 
   return {
     url,
+    drainOutbox: async () => {
+      await drain?.drainNow();
+    },
     close: () =>
-      closeServer(server).then(() => {
+      closeServer(server).then(async () => {
+        await drain?.stop();
+        prepared.outbox?.close();
         log.log('info', 'Proxy stopped', { url });
         // Writes the counts of repeated warnings and errors still held back.
         if ('flush' in log && typeof log.flush === 'function') log.flush();
@@ -64,7 +84,16 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
 export interface PrepareProxyOptions extends Pick<StartProxyOptions, 'env' | 'log' | 'fetch'> {
   /** Reads the peer address from the runtime's server. Default: the Node socket's address. */
   runtimeAddress?: RuntimeAddressReader;
+  /**
+   * Opens the outbox at the configured path. Default: a `SqliteOutbox` through better-sqlite3.
+   * `false` runs without an outbox, so a failed delivery is answered with its error instead of
+   * `202 queued`.
+   */
+  openOutbox?: ((path: string) => NodeOutbox) | false;
 }
+
+/** An outbox the Node drain empties and the admin routes manage. */
+export type NodeOutbox = DrainableOutbox & DeadLetterStore & { readonly path: string; close(): void };
 
 /** The app with everything it was built from, before it listens anywhere. */
 export interface PreparedProxy {
@@ -73,6 +102,10 @@ export interface PreparedProxy {
   log: Logger;
   forms: FormCatalog;
   formsPath: string;
+  /** Undefined when `openOutbox` was `false`. */
+  outbox: NodeOutbox | undefined;
+  /** Delivers outbox entries through the app's limiter and per-e-mail lock. */
+  deliverEntry: DeliverEntry;
 }
 
 /**
@@ -88,16 +121,42 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   const forms = await readForms(formsPath, config);
   const widgetPath = resolve(env.LEADSYNC_WIDGET_PATH?.trim() || DEFAULT_WIDGET_PATH);
 
+  // Live submissions and the outbox drain share one limiter and one per-e-mail lock.
+  const limiter = createCallLimiter(config);
+  const emailLock = new KeyedLock();
+  const openOutbox = options.openOutbox ?? ((path: string) => new SqliteOutbox({ path }));
+  const outbox = openOutbox === false ? undefined : openOutbox(resolve(config.outbox.path ?? DEFAULT_OUTBOX_PATH));
+
   const app = createApp({
     config,
     forms,
     loadWidget: () => readWidget(widgetPath),
     log,
     runtimeAddress: options.runtimeAddress ?? ((c) => getConnInfo(c).remote.address),
+    limiter,
+    emailLock,
+    ...(outbox && { outbox, deadLetters: outbox, outboxStats: () => outbox.stats() }),
     ...(options.fetch && { fetch: options.fetch }),
   });
+  const deliverEntry = createOutboxDeliver({ config, limiter, lock: emailLock, log, ...(options.fetch && { fetch: options.fetch }) });
 
-  return { app, config, log, forms, formsPath };
+  return { app, config, log, forms, formsPath, outbox, deliverEntry };
+}
+
+/** Drains the outbox now and then every `LEADSYNC_OUTBOX_DRAIN_INTERVAL_MS`, so a restart resumes at once. */
+function startDrain(prepared: PreparedProxy): OutboxDrainTimer | undefined {
+  const { outbox, config, log, deliverEntry } = prepared;
+  if (outbox === undefined) return undefined;
+
+  const drain = startOutboxDrain({
+    outbox,
+    deliver: deliverEntry,
+    log,
+    intervalMs: config.outbox.drainIntervalMs,
+    schedule: createRetrySchedule({ maxAttempts: config.outbox.maxAttempts, baseDelayMs: config.outbox.retryBaseDelayMs }),
+  });
+  drain.drainNow().catch((error: unknown) => log.log('error', `Outbox drain failed: ${describeFailure(error)}`));
+  return drain;
 }
 
 async function readForms(path: string, config: ProxyConfig): Promise<FormCatalog> {

@@ -52,8 +52,11 @@ const SCHEMA = `
 export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
   readonly #database: Database.Database;
   readonly #now: () => number;
+  /** The database file, as given. */
+  readonly path: string;
 
   constructor(options: SqliteOutboxOptions) {
+    this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.#database = new Database(options.path);
     this.#now = options.now ?? Date.now;
