@@ -30,8 +30,8 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
     // may run after this one. So the decision waits until the event reaches `window`, after them.
     // If a host handler stops propagation, the browser's submission simply goes ahead.
     const decide = (late: Event): void => {
-      if (late !== event) return;
       removeEventListener('submit', decide);
+      if (late !== event) return;
       native = submitNative && !event.defaultPrevented;
       event.preventDefault();
     };
