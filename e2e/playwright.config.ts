@@ -36,6 +36,7 @@ export default defineConfig({
       DEMO_PORT: String(ports.demo),
       MARKETO_API: marketoApi,
       LEADSYNC_E2E_PAGES: '1',
+      LEADSYNC_MIN_FILL_MS: '0',
     },
   },
 });
