@@ -114,7 +114,8 @@ describe('startProxy', () => {
     await expect(startProxy({ env: { ...ENV, MARKETO_MUNCHKIN_ID: 'nope' }, port: 0 })).rejects.toThrow(ConfigError);
   });
 
-  it('refuses to start with MARKETO_API=rest until a REST transport exists', async () => {
+  it('starts with MARKETO_API=rest and the demo forms file', async () => {
+    const lines = recordingLogger();
     const env: Env = {
       ...ENV,
       MARKETO_API: 'rest',
@@ -123,7 +124,32 @@ describe('startProxy', () => {
       MARKETO_CLIENT_SECRET: 'demo-client-secret',
     };
 
-    await expect(startProxy({ env, port: 0 })).rejects.toThrow(/MARKETO_API=rest is not available yet/);
+    await withProxy({ env, log: lines.logger }, async (proxy) => {
+      expect((await fetch(`${proxy.url}/v1/forms/contact`)).status).toBe(200);
+    });
+    expect(lines.lines[0]).toMatchObject({ message: 'Proxy started', api: 'rest' });
+  });
+
+  it('refuses MARKETO_API=rest when a form field has no REST counterpart', async () => {
+    const formsPath = join(directory, 'foreign-id.json');
+    const fields = [
+      { name: 'email', type: 'email', required: true, label: { en: 'Email' }, marketo: { soap: 'Email' } },
+      { name: 'crmId', type: 'hidden', label: { en: 'CRM id' }, marketo: { soap: 'ForeignSysPersonId' } },
+    ];
+    writeFileSync(formsPath, JSON.stringify({ forms: [{ id: 'partner', fields }] }));
+    const env: Env = {
+      ...ENV,
+      MARKETO_API: 'rest',
+      MARKETO_REST_ENDPOINT: 'http://127.0.0.1:1',
+      MARKETO_CLIENT_ID: 'demo-client-id',
+      MARKETO_CLIENT_SECRET: 'demo-client-secret',
+      LEADSYNC_CONFIG: formsPath,
+    };
+
+    await expect(startProxy({ env, port: 0 })).rejects.toThrow(FormsConfigError);
+    await expect(startProxy({ env, port: 0 })).rejects.toThrow(
+      /field "crmId", "marketo": has no "rest" name, and the SOAP field "ForeignSysPersonId" cannot be sent with MARKETO_API=rest/,
+    );
   });
 
   it('names a missing forms file and the variable to fix', async () => {

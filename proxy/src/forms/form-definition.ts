@@ -1,5 +1,7 @@
 /** Types of a validated forms configuration. `parseForms` produces them from the JSON file. */
 
+import type { RestDelivery } from '../marketo/transport.js';
+
 export const FIELD_TYPES = ['email', 'text', 'tel', 'textarea', 'select', 'checkbox', 'hidden'] as const;
 
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -17,7 +19,7 @@ export interface FieldOption {
 export interface MarketoFieldNames {
   /** SOAP name: a leadRecord element (`Id`, `Email`, `ForeignSysPersonId`, `ForeignSysType`) or an attribute such as `FirstName`. */
   soap?: string;
-  /** REST API name such as `firstName`. */
+  /** REST API name such as `firstName`. With MARKETO_API=rest, `parseForms` derives it from `soap` when absent. */
   rest?: string;
 }
 
@@ -49,6 +51,8 @@ export interface FormDefinition {
   /** Page the widget sends the visitor to after a successful submission. */
   onSuccess?: { redirect: string };
   fields: readonly FieldDefinition[];
+  /** REST delivery settings of this form, from its `"marketo"` key; `parseForms` always sets them. */
+  marketo?: RestDelivery;
 }
 
 /** Forms by id. */

@@ -120,7 +120,7 @@ describe('parseForms errors', () => {
     expect(parseError(input)).toBe('forms.json: form id "contact" appears twice; give each form its own id.');
   });
 
-  it('names a missing REST name when the API is rest', () => {
-    expect(() => parseForms(document([field({ marketo: { soap: 'Email' } })]), { api: 'rest' })).toThrow(/has no "rest" name/);
+  it('names a field without any Marketo name when the API is rest', () => {
+    expect(() => parseForms(document([field({ marketo: {} })]), { api: 'rest' })).toThrow(/has no "rest" name, which MARKETO_API=rest needs/);
   });
 });

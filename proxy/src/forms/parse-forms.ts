@@ -1,5 +1,7 @@
 import type { MarketoApi } from '../config.js';
 import { FormsConfigError } from '../errors.js';
+import { restNameForSoapName } from '../marketo/rest/field-names.js';
+import { DEFAULT_REST_DELIVERY, type RestDelivery } from '../marketo/transport.js';
 import {
   FIELD_TYPES,
   type FieldDefinition,
@@ -30,7 +32,17 @@ const DEFAULT_MAX_LENGTH: Partial<Record<FieldType, number>> = {
   hidden: 255,
 };
 
-const FORM_KEYS = ['id', 'title', 'submitLabel', 'successMessage', 'onSuccess', 'fields'];
+const FORM_KEYS = ['id', 'title', 'submitLabel', 'successMessage', 'onSuccess', 'fields', 'marketo'];
+
+const REST_DELIVERY_MODES = ['syncLeads', 'submitForm'];
+
+// REST lead fields a form must not write. `cookies` would store the Munchkin token without the
+// visitor's anonymous history; `id` is system-managed and only valid for updateOnly.
+const RESERVED_REST_NAMES: ReadonlyMap<string, string> = new Map([
+  ['cookies', 'the proxy sends the cookie through Associate Lead or Submit Form, and writing the "cookies" field directly drops the visitor\'s anonymous history'],
+  ['id', 'the lead id is system-managed and Sync Leads accepts it only for updateOnly'],
+]);
+const MAX_INT32 = 2_147_483_647;
 const FIELD_KEYS = [
   'name',
   'type',
@@ -88,6 +100,8 @@ function parseForm(value: unknown, location: Location, api: MarketoApi): FormDef
   if (fieldValues.length === 0) formLocation.fail('"fields" is empty; add at least one field.');
   const fields = fieldValues.map((field, index) => parseField(field, formLocation.child(`field #${index + 1}`), api));
   checkUnique(fields, formLocation, api);
+  const marketo = parseRestDelivery(object.marketo, formLocation.child('"marketo"'));
+  if (api === 'rest') checkRestKey(marketo, fields, formLocation);
 
   return {
     id,
@@ -96,6 +110,7 @@ function parseForm(value: unknown, location: Location, api: MarketoApi): FormDef
     ...optional('successMessage', parseLocalizedOrUndefined(object.successMessage, formLocation.child('"successMessage"'))),
     ...optional('onSuccess', parseOnSuccess(object.onSuccess, formLocation.child('"onSuccess"'))),
     fields,
+    marketo,
   };
 }
 
@@ -212,10 +227,83 @@ function parseMarketoNames(value: unknown, location: Location, api: MarketoApi):
     names[key] = location.child(`"${key}"`).pattern(object[key], MARKETO_NAME_PATTERN, 'a Marketo field name such as FirstName');
   }
 
+  if (api === 'rest' && names.rest === undefined && names.soap !== undefined) {
+    names.rest = deriveRestName(names.soap, location);
+  }
   if (names[api] === undefined) {
     location.fail(`has no "${api}" name, which MARKETO_API=${api} needs; add the Marketo ${api.toUpperCase()} field name.`);
   }
+  if (api === 'rest') rejectReservedRestName(names.rest, location);
   return names;
+}
+
+function deriveRestName(soapName: string, location: Location): string {
+  const derivation = restNameForSoapName(soapName);
+  if (derivation.ok) return derivation.name;
+  return location.fail(`has no "rest" name, and the SOAP field "${soapName}" cannot be sent with MARKETO_API=rest: ${derivation.reason}.`);
+}
+
+function rejectReservedRestName(restName: string | undefined, location: Location): void {
+  const reason = restName === undefined ? undefined : RESERVED_REST_NAMES.get(restName);
+  if (reason === undefined) return;
+  location.child('"rest"').fail(`"${restName}" cannot be written by a form, because ${reason}; map the field to another REST field.`);
+}
+
+/**
+ * Reads the form's `"marketo"` settings for the REST transport: `{"mode": "syncLeads",
+ * "lookupField": "email"}` (the default) or `{"mode": "submitForm", "formId": 1001,
+ * "programId": 2002}`. Submit Form always matches leads by email, so it takes no lookupField.
+ */
+function parseRestDelivery(value: unknown, location: Location): RestDelivery {
+  if (value === undefined) return DEFAULT_REST_DELIVERY;
+  const object = location.object(value);
+  location.rejectUnknownKeys(object, ['mode', 'lookupField', 'formId', 'programId']);
+
+  const mode = object.mode ?? DEFAULT_REST_DELIVERY.mode;
+  if (mode === 'submitForm') {
+    if (object.lookupField !== undefined) {
+      location.fail('"lookupField" does not apply to mode "submitForm", which always matches leads by email; remove it or use mode "syncLeads".');
+    }
+    const formId = parseInt32(object.formId, location.child('"formId"'));
+    const programId = object.programId === undefined ? undefined : parseInt32(object.programId, location.child('"programId"'));
+    return { mode, formId, ...optional('programId', programId) };
+  }
+  if (mode !== 'syncLeads') {
+    location.child('"mode"').fail(`must be one of ${REST_DELIVERY_MODES.join(', ')}, got ${describe(mode)}.`);
+  }
+
+  for (const key of ['formId', 'programId']) {
+    if (object[key] !== undefined) location.fail(`"${key}" applies only to mode "submitForm"; remove it or set "mode": "submitForm".`);
+  }
+  const lookupField =
+    object.lookupField === undefined
+      ? DEFAULT_REST_DELIVERY.lookupField
+      : location.child('"lookupField"').pattern(object.lookupField, MARKETO_NAME_PATTERN, 'a Marketo REST field name such as email');
+  return { mode: 'syncLeads', lookupField };
+}
+
+function parseInt32(value: unknown, location: Location): number {
+  const number = location.positiveInteger(value);
+  if (number <= MAX_INT32) return number;
+  return location.fail(`must be at most ${MAX_INT32}, the largest id Marketo stores, got ${number}.`);
+}
+
+/**
+ * Checks that every REST submission carries its match key: Sync Leads needs the lookupField's
+ * value in every record, and Submit Form needs the email, so the field that maps to that key
+ * must exist and be required.
+ */
+function checkRestKey(delivery: RestDelivery, fields: readonly FieldDefinition[], location: Location): void {
+  const key = delivery.mode === 'submitForm' ? 'email' : delivery.lookupField;
+  const setting = delivery.mode === 'submitForm' ? 'mode "submitForm" matches leads by "email"' : `"marketo.lookupField" is "${key}"`;
+  const field = fields.find((candidate) => candidate.marketo.rest === key);
+
+  if (field === undefined) {
+    location.fail(`${setting}, but no field maps to the REST field "${key}"; add a required field with "marketo": {"rest": "${key}"}.`);
+  }
+  if (!field.required) {
+    location.fail(`${setting}, so field "${field.name}" must be required; set "required": true, because Marketo needs that value in every lead.`);
+  }
 }
 
 function checkUnique(fields: readonly FieldDefinition[], location: Location, api: MarketoApi): void {

@@ -1,6 +1,6 @@
 import type { ProxyConfig } from '../config.js';
-import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { createRestTransport } from './rest/rest-transport.js';
 import { createSoapTransport } from './soap/soap-transport.js';
 import type { LeadTransport } from './transport.js';
 
@@ -21,12 +21,14 @@ export function createTransport(config: ProxyConfig, dependencies: TransportDepe
         timeoutMs: config.timeoutMs,
         fetch: dependencies.fetch,
         now: dependencies.now,
-        log: dependencies.log,
       });
     case 'rest':
-      throw new ConfigError(
-        'MARKETO_API',
-        'MARKETO_API=rest is not available yet: this build has only the SOAP transport. Set MARKETO_API=soap with MARKETO_SOAP_ENDPOINT, MARKETO_USER_ID and MARKETO_ENCRYPTION_KEY.',
-      );
+      return createRestTransport({
+        ...config.marketo.rest,
+        timeoutMs: config.timeoutMs,
+        fetch: dependencies.fetch,
+        now: dependencies.now,
+        log: dependencies.log,
+      });
   }
 }

@@ -1,17 +1,21 @@
+import type { MarketoApi } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { FormDefinition } from '../forms/form-definition.js';
 import type { FieldValues } from '../forms/validate-fields.js';
-import { FOREIGN_SYS_TYPES, type ForeignSysType, type LeadSync } from './transport.js';
+import { DEFAULT_REST_DELIVERY, FOREIGN_SYS_TYPES, type ForeignSysType, type LeadSync } from './transport.js';
 
 /**
- * Maps validated form values to a `LeadSync` using each field's SOAP name. The SOAP names
- * `Id`, `Email`, `ForeignSysPersonId` and `ForeignSysType` are elements of `leadRecord`; every
- * other name becomes a lead attribute. Checkbox values are sent with `attrType` boolean.
+ * Maps validated form values to a `LeadSync` by the names of the active API, SOAP by default;
+ * with `api` rest it returns `mapSubmissionToRestLead`. The SOAP names `Id`, `Email`,
+ * `ForeignSysPersonId` and `ForeignSysType` are elements of `leadRecord`; every other name
+ * becomes a lead attribute. Checkbox values are sent with `attrType` boolean.
  *
  * Throws `ValidationError` when a value mapped to `Id` is not a positive integer or a value
  * mapped to `ForeignSysType` is not CUSTOM, SFDC or NETSUITE.
  */
-export function mapSubmissionToLead(form: FormDefinition, values: FieldValues, cookie?: string): LeadSync {
+export function mapSubmissionToLead(form: FormDefinition, values: FieldValues, cookie?: string, api: MarketoApi = 'soap'): LeadSync {
+  if (api === 'rest') return mapSubmissionToRestLead(form, values, cookie);
+
   const lead: LeadSync = { attributes: [] };
 
   for (const field of form.fields) {
@@ -35,6 +39,28 @@ export function mapSubmissionToLead(form: FormDefinition, values: FieldValues, c
       default:
         lead.attributes.push({ name: soapName, value, ...(field.type === 'checkbox' && { type: 'boolean' }) });
     }
+  }
+
+  if (cookie !== undefined) lead.cookie = cookie;
+  return lead;
+}
+
+/**
+ * Maps validated form values to a `LeadSync` by each field's REST name: `email` fills
+ * `lead.email`, every other name becomes an attribute, and checkboxes are typed boolean. The
+ * form's REST delivery settings travel with the lead. `parseForms` has already derived missing
+ * REST names and rejected fields that REST cannot carry.
+ */
+export function mapSubmissionToRestLead(form: FormDefinition, values: FieldValues, cookie?: string): LeadSync {
+  const lead: LeadSync = { attributes: [], rest: form.marketo ?? DEFAULT_REST_DELIVERY };
+
+  for (const field of form.fields) {
+    const value = values.get(field.name);
+    const restName = field.marketo.rest;
+    if (value === undefined || restName === undefined) continue;
+
+    if (restName === 'email') lead.email = value;
+    else lead.attributes.push({ name: restName, value, ...(field.type === 'checkbox' && { type: 'boolean' }) });
   }
 
   if (cookie !== undefined) lead.cookie = cookie;

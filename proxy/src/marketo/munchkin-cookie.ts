@@ -1,5 +1,9 @@
-/** Outcome for the posted `_mkto_trk` value, reported to the widget as `cookie`. */
-export type CookieOutcome = 'associated' | 'absent' | 'other_instance' | 'malformed';
+/**
+ * Outcome for the posted `_mkto_trk` value, reported to the widget as `cookie`.
+ * `association_failed`: the lead was delivered, but Marketo did not join the cookie to it
+ * (REST Associate Lead failed after its retries), so the anonymous history stays apart.
+ */
+export type CookieOutcome = 'associated' | 'association_failed' | 'absent' | 'other_instance' | 'malformed';
 
 export interface CookieCheck {
   outcome: CookieOutcome;

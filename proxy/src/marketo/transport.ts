@@ -1,6 +1,6 @@
 /**
- * The transport-neutral contract between the HTTP app and Marketo. The SOAP transport
- * implements it today; a REST transport implements the same interface.
+ * The transport-neutral contract between the HTTP app and Marketo, implemented by the SOAP
+ * transport (`soap/`) and the REST transport (`rest/`).
  */
 
 export type ForeignSysType = 'CUSTOM' | 'SFDC' | 'NETSUITE';
@@ -26,11 +26,45 @@ export interface LeadSync {
   attributes: LeadAttribute[];
   /** The full `_mkto_trk` value, `id:<munchkin-id>&token:<token>`, already checked by the caller. */
   cookie?: string;
+  /** How the REST transport delivers the lead; SOAP ignores it. Default `DEFAULT_REST_DELIVERY`. */
+  rest?: RestDelivery;
+  /** The visitor's page and browser, sent by REST Submit Form; the other paths ignore it. */
+  visitor?: VisitorData;
+}
+
+/**
+ * The REST call that carries a form's leads:
+ * - `syncLeads`: Sync Leads (createOrUpdate, matched by `lookupField`), then Associate Lead
+ *   with the cookie;
+ * - `submitForm`: one Submit Form call on the Marketo form `formId`, cookie included. It
+ *   records a "Fill out Form" activity, and email is always the key.
+ */
+export type RestDelivery =
+  | { mode: 'syncLeads'; lookupField: string }
+  | { mode: 'submitForm'; formId: number; programId?: number };
+
+/** Sync Leads matched by email, Marketo's standard key field. */
+export const DEFAULT_REST_DELIVERY = { mode: 'syncLeads', lookupField: 'email' } as const satisfies RestDelivery;
+
+/** Submit Form's `visitorData`; each part is left out when unknown. */
+export interface VisitorData {
+  /** Full http(s) URL of the page that sent the form. */
+  pageUrl?: string;
+  /** Query string of that page without the leading `?`. */
+  queryString?: string;
+  userAgent?: string;
+  /** The visitor's IPv4 address; Marketo derives the inferred fields from it. */
+  clientIp?: string;
 }
 
 export interface SyncOutcome {
   leadId: number;
   status: 'created' | 'updated';
+  /**
+   * Whether Marketo joined the cookie to the lead, set by the REST transport when a cookie was
+   * sent. SOAP sends the cookie inside `syncLead`, so its success is the call's success.
+   */
+  cookieAssociation?: 'associated' | 'failed';
 }
 
 export interface SyncOptions {

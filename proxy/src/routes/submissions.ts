@@ -8,6 +8,7 @@ import { parseSubmission } from '../http/parse-submission.js';
 import type { Logger } from '../log.js';
 import { mapSubmissionToLead } from '../marketo/map-submission.js';
 import { checkMunchkinCookie, type CookieOutcome } from '../marketo/munchkin-cookie.js';
+import { readVisitorData } from '../marketo/rest/visitor-data.js';
 import type { LeadTransport } from '../marketo/transport.js';
 import type { AppEnv } from '../app.js';
 
@@ -42,25 +43,32 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
 
     const values = validateFields(form, submission.fields);
     const cookieCheck = checkMunchkinCookie(submission.mktoTrk, config.munchkinId);
-    const lead = mapSubmissionToLead(form, values, cookieCheck.cookie);
+    const lead = mapSubmissionToLead(form, values, cookieCheck.cookie, config.marketo.api);
+    lead.visitor = readVisitorData({
+      pageUrl: submission.context?.pageUrl,
+      userAgent: c.req.header('user-agent'),
+      // NOTE: the client address is not passed yet, so Submit Form sends no leadClientIpAddress.
+      clientAddress: undefined,
+    });
 
     // The visitor's connection signal is not passed on: a lead already on its way to Marketo
     // should arrive even if the visitor closes the page.
     const outcome = await transport.syncLead(lead);
+    const cookie: CookieOutcome = outcome.cookieAssociation === 'failed' ? 'association_failed' : cookieCheck.outcome;
 
     log.log('info', 'Lead synced to Marketo', {
       submissionId: submission.submissionId,
       formId,
       leadId: outcome.leadId,
       status: outcome.status,
-      cookie: cookieCheck.outcome,
+      cookie,
     });
 
     const body: SubmissionSuccess = {
       submissionId: submission.submissionId,
       status: outcome.status,
       leadId: outcome.leadId,
-      cookie: cookieCheck.outcome,
+      cookie,
     };
     return c.json(body, 200);
   };
