@@ -88,7 +88,11 @@ export function createDelivery(timeoutMs: number, log: Logger): Delivery {
     }
 
     // A waiting submission reports only its first failure, then its final outcome.
-    if (!error?.retryable || entry.attempts === 0) listeners.get(id)?.(outcome);
+    try {
+      if (!error?.retryable || entry.attempts === 0) listeners.get(id)?.(outcome);
+    } catch (listenerError) {
+      log.error(`submission ${id}: handling the outcome failed:`, listenerError);
+    }
     schedule();
   };
 

@@ -213,3 +213,15 @@ describe('mountForm', () => {
     expect(() => mountForm(client, host, 'contact')).toThrow();
   });
 });
+
+describe('mountForm with a broken definition', () => {
+  it('reports a definition that cannot be rendered', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    proxy.forms = { broken: { id: 'broken', munchkinId: '123-ABC-456', fields: [null] } as unknown as FormDefinition };
+    const { status, events } = await mount('broken');
+
+    await vi.waitFor(() => expect(status()).toBe('The form could not be loaded.'));
+    expect(events[0]!.detail).toMatchObject({ formId: 'broken', code: 'form_unavailable' });
+    expect(error).toHaveBeenCalled();
+  });
+});

@@ -89,18 +89,20 @@ export function mountForm(client: Client, host: Element, formId: string): void {
   };
 
   update();
-  client.loadForm(formId).then(
-    (loaded) => {
+  client
+    .loadForm(formId)
+    .then((loaded) => {
       definition = loaded;
       shownAt = Date.now();
       update();
-    },
-    (error: Error) => {
-      client.log.error(error.message);
+    })
+    // Also catches a definition that fails to render, so nothing reaches the page as an unhandled rejection.
+    .catch((error: Error) => {
+      client.log.error(`form "${formId}" is unavailable:`, error);
+      definition = undefined;
       update('unavailable');
-      emit(host, 'leadsync:error', { formId, code: 'form_unavailable', message: error.message, retryable: false, queued: false });
-    }
-  );
+      emit(host, 'leadsync:error', { formId, code: 'form_unavailable', message: String(error.message), retryable: false, queued: false });
+    });
 }
 
 /** Accepts only http(s) redirects, so a definition can never run a `javascript:` URL. */
