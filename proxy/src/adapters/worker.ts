@@ -1,17 +1,22 @@
 import formsDocument from 'leadsync-forms';
+import { getConnInfo } from 'hono/cloudflare-workers';
 
 import { createApp } from '../app.js';
 import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { LeadsyncError } from '../errors.js';
-import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { createJsonLogger, type Logger } from '../log.js';
-import { createTransport } from '../marketo/create-transport.js';
+import { createOutboxDeliver } from '../outbox/create-outbox-deliver.js';
 import { DeadLetterObject, DurableDeadLetterStore } from '../outbox/durable-dead-letters.js';
-import type { OutboxEntry } from '../outbox/outbox.js';
-import { consumeDeadLetterBatch, consumeOutboxBatch, type DeadLetterMessage } from '../outbox/queue-outbox.js';
+import type { DeliverEntry, OutboxEntry } from '../outbox/outbox.js';
+import { consumeDeadLetterBatch, consumeOutboxBatch, QueueOutbox, type DeadLetterMessage } from '../outbox/queue-outbox.js';
+import { createRetrySchedule } from '../outbox/retry-schedule.js';
+import { CallLimiterObject, DurableCallLimiter } from '../stores/durable-call-limiter.js';
+import { DurableKeyedLock, KeyedLockObject } from '../stores/durable-keyed-lock.js';
+import { DurableStore, StoreEntryObject } from '../stores/durable-store.js';
 
-export { DeadLetterObject };
+// Workers instantiate Durable Object classes from the main module's exports.
+export { CallLimiterObject, DeadLetterObject, KeyedLockObject, StoreEntryObject };
 
 /** Bindings the Worker reads besides its string vars and secrets (see `wrangler.toml`). */
 export interface WorkerBindings {
@@ -22,6 +27,9 @@ export interface WorkerBindings {
   /** Producer of the dead-letter queue, which this Worker also consumes. */
   DEAD_LETTER_QUEUE: Queue<DeadLetterMessage>;
   DEAD_LETTERS: DurableObjectNamespace<DeadLetterObject>;
+  STORE_ENTRIES: DurableObjectNamespace<StoreEntryObject>;
+  KEYED_LOCKS: DurableObjectNamespace<KeyedLockObject>;
+  CALL_LIMITER: DurableObjectNamespace<CallLimiterObject>;
 }
 
 // Must match the dead-letter queue's name in wrangler.toml; every other queue is the outbox.
@@ -29,15 +37,16 @@ const DEAD_LETTER_QUEUE_NAME = 'leadsync-outbox-dead';
 
 interface Ready {
   config: ProxyConfig;
-  forms: FormCatalog;
   app: ReturnType<typeof createApp>;
   deadLetters: DurableDeadLetterStore;
+  deliverEntry: DeliverEntry;
 }
 
 /** The proxy built for one `env` object, or the configuration error that prevented it. */
 type Setup = Ready | { error: unknown };
 
-// Workers reuse an isolate for many requests, so the proxy is built once per `env` object.
+// Workers reuse an isolate for many requests, so the proxy is built once per `env` object. It
+// keeps no I/O object across requests: every Durable Object stub is made per call.
 const setups = new WeakMap<object, Setup>();
 
 const log: Logger = createJsonLogger();
@@ -62,11 +71,12 @@ export default {
       return;
     }
 
-    const transport = createTransport(setup.config, { log });
+    const { outbox } = setup.config;
     await consumeOutboxBatch(batch as MessageBatch<OutboxEntry>, {
-      deliver: (entry) => transport.syncLead(entry.lead),
+      deliver: setup.deliverEntry,
       deadLetterQueue: env.DEAD_LETTER_QUEUE,
       log,
+      schedule: createRetrySchedule({ maxAttempts: outbox.maxAttempts, baseDelayMs: outbox.retryBaseDelayMs }),
     });
   },
 } satisfies ExportedHandler<WorkerBindings, OutboxEntry | DeadLetterMessage>;
@@ -80,15 +90,45 @@ function setupFor(env: WorkerBindings): Setup {
   return setup;
 }
 
+/**
+ * Builds the app on Durable Objects, so rate limits, idempotency, the per-e-mail lock and the
+ * Marketo call limiter hold across all isolates, and on the outbox queue.
+ */
 function buildSetup(env: WorkerBindings): Setup {
   try {
     const config = loadConfig(readStringVars(env));
     const forms = parseForms(formsDocument, { api: config.marketo.api, source: 'bundled forms (leadsync-forms)' });
-    const app = createApp({ config, forms, loadWidget: () => loadWidget(env.ASSETS), log });
+
+    const store = new DurableStore(env.STORE_ENTRIES);
+    // The lease exceeds the delivery budget by 30 s and frees a lock whose holder vanished.
+    const locks = new DurableKeyedLock(env.KEYED_LOCKS, { leaseMs: config.delivery.deliveryTimeoutMs + 30_000 });
+    const limiter = new DurableCallLimiter(env.CALL_LIMITER, {
+      instanceName: config.munchkinId,
+      maxConcurrent: config.delivery.maxConcurrentCalls,
+      maxCallsPerWindow: config.delivery.maxCallsPer20Seconds,
+      queueTimeoutMs: config.delivery.queueTimeoutMs,
+    });
     const deadLetters = new DurableDeadLetterStore(env.DEAD_LETTERS, env.OUTBOX_QUEUE);
 
+    const app = createApp({
+      config,
+      forms,
+      loadWidget: () => loadWidget(env.ASSETS),
+      log,
+      runtimeAddress: (c) => getConnInfo(c).remote.address,
+      limiter,
+      emailLock: locks,
+      idempotencyLock: locks,
+      counterStore: store,
+      idempotencyStore: store,
+      outbox: new QueueOutbox(env.OUTBOX_QUEUE),
+      deadLetters,
+      outboxStats: () => deadLetters.stats(),
+    });
+    const deliverEntry = createOutboxDeliver({ config, limiter, lock: locks, log });
+
     log.log('info', 'Proxy started', { runtime: 'workers', api: config.marketo.api, forms: forms.size, basePath: config.basePath });
-    return { config, forms, app, deadLetters };
+    return { config, app, deadLetters, deliverEntry };
   } catch (error) {
     // Logged once per isolate: every later request gets the 500 without a new log line.
     const message = error instanceof LeadsyncError ? error.message : `Proxy failed to start: ${String(error)}`;

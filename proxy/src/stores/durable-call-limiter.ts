@@ -14,8 +14,8 @@ export interface SlotLimits {
 /** Reply of `CallLimiterObject.acquire`. */
 export type SlotAttempt = { granted: true; token: string } | { granted: false; retryInMs: number };
 
-// A call holds its slot at most this long; a slot whose holder vanished frees itself then. It
-// is longer than the longest upstream timeout the configuration accepts (120 s).
+// Maximum time a call keeps its slot. A slot whose holder vanished frees itself after it, and it
+// is longer than the maximum upstream timeout the configuration accepts (120 s).
 const SLOT_LEASE_MS = 150_000;
 // Polling interval while all concurrent slots are taken.
 const CONCURRENCY_RETRY_MS = 20;
@@ -71,7 +71,7 @@ export class CallLimiterObject extends DurableObject {
 }
 
 export interface DurableCallLimiterOptions extends Omit<CallLimiterOptions, 'maxQueueLength' | 'now'> {
-  /** Which limiter object to use; one per Marketo instance, e.g. its Munchkin id. */
+  /** Name of the limiter object: one per Marketo instance, e.g. its Munchkin id. */
   instanceName: string;
 }
 

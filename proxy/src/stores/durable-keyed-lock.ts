@@ -14,8 +14,8 @@ const RETRY_IN_MS = 25;
  * holder at a time. A holder that never unlocks (its isolate was evicted mid-task) loses the
  * lock when its lease ends.
  * NOTE: the holder lives in memory. Workers evicts an idle object only after seconds without
- * requests, and holders unlock within the delivery budget, so a lost holder is rare; it only
- * lets the next waiter in early.
+ * requests, and holders unlock within the delivery budget, so a lost holder is rare. It would
+ * only let the next waiter in early.
  */
 export class KeyedLockObject extends DurableObject {
   #holder: { token: string; leaseUntil: number } | undefined;
@@ -36,9 +36,9 @@ export class KeyedLockObject extends DurableObject {
 }
 
 export interface DurableKeyedLockOptions {
-  /** Longest time one task may hold a lock, in ms. Default 60 s, above the delivery budget. */
+  /** Maximum time one task may keep a lock, in ms. Default 60 s, above the delivery budget. */
   leaseMs?: number;
-  /** Longest wait for a lock, in ms, before `run` rejects. Default 60 s. */
+  /** Maximum wait for a lock, in ms, before `run` rejects. Default 60 s. */
   waitTimeoutMs?: number;
 }
 

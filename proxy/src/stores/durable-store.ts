@@ -65,6 +65,14 @@ export class StoreEntryObject extends DurableObject {
   }
 }
 
+/** The methods of `StoreEntryObject` as a stub exposes them. */
+interface StoreEntryRpc {
+  get(): Promise<StoredValue | undefined>;
+  set(value: StoredValue, ttlMs: number): Promise<void>;
+  remove(): Promise<void>;
+  increment(windowMs: number): Promise<WindowCount>;
+}
+
 /**
  * The Workers `KeyValueStore` and `CounterStore`: each key lives in its own `StoreEntryObject`,
  * so the store scales with the number of keys and no instance becomes a bottleneck. Keys are
@@ -79,7 +87,7 @@ export class DurableStore implements KeyValueStore, CounterStore {
   }
 
   async get(key: string): Promise<StoredValue | undefined> {
-    return (await (await this.#object(key)).get()) as StoredValue | undefined;
+    return (await this.#object(key)).get();
   }
 
   async set(key: string, value: StoredValue, ttlMs: number): Promise<void> {
@@ -95,8 +103,9 @@ export class DurableStore implements KeyValueStore, CounterStore {
   }
 
   // A stub belongs to the request that created it, so every call takes a fresh one.
-  async #object(key: string): Promise<DurableObjectStub<StoreEntryObject>> {
-    return this.#namespace.get(this.#namespace.idFromName(await sha256Hex(key)));
+  async #object(key: string): Promise<StoreEntryRpc> {
+    // The cast spares the compiler the RPC type of the recursive `StoredValue`, which it cannot expand.
+    return this.#namespace.get(this.#namespace.idFromName(await sha256Hex(key))) as unknown as StoreEntryRpc;
   }
 }
 
