@@ -53,3 +53,14 @@ test('nonce policy page uses the style nonce fallback', async ({ page }) => {
   expect(styles).toEqual({ adopted: 0, nonces: ['leadsync-e2e'] });
   await submitAndExpectNoViolations(page, 'nonce.csp@example.test', consoleErrors);
 });
+
+test('script adds window.Leadsync and no other global', async ({ page }) => {
+  await page.goto(`${PAGES}/thanks.html`);
+  const baseline = await page.evaluate(() => Object.keys(window));
+
+  await page.goto(`${PAGES}/csp.html`);
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  const added = await page.evaluate((known) => Object.keys(window).filter((key) => !known.includes(key)), baseline);
+  // cspViolations comes from the page's own probe script.
+  expect(added.sort()).toEqual(['Leadsync', 'cspViolations']);
+});
