@@ -19,7 +19,7 @@ test('offline submission is delivered once back online', async ({ page, context 
 
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('status')).toHaveText('No connection. Your message is saved and will be sent automatically.');
+  await expect(page.getByRole('status')).toHaveText('Sending is delayed. Your message is saved and will be sent automatically.');
   await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
   expect(await outbox(page)).toContain('offline.visitor@example.test');
 
@@ -36,7 +36,7 @@ test('submission left waiting is sent after a reload', async ({ page }) => {
   await page.goto(`${PAGES}/render.html`);
   await page.getByLabel('Business email').fill('reload.visitor@example.test');
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('status')).toHaveText('No connection. Your message is saved and will be sent automatically.');
+  await expect(page.getByRole('status')).toHaveText('Sending is delayed. Your message is saved and will be sent automatically.');
 
   await page.unroute('**/submissions');
   await page.reload();

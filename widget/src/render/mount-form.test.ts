@@ -176,7 +176,7 @@ describe('mountForm', () => {
     input('email').value = 'ana@example.test';
     form().requestSubmit();
 
-    await vi.waitFor(() => expect(status()).toBe('No connection. Your message is saved and will be sent automatically.'));
+    await vi.waitFor(() => expect(status()).toBe('Sending is delayed. Your message is saved and will be sent automatically.'));
     expect(root.querySelector('button')!.disabled).toBe(true);
     expect(events[1]!.detail).toMatchObject({ code: 'upstream_unavailable', queued: true });
 
