@@ -11,7 +11,7 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
 }
 
 /**
- * Converts a `Retry-After` header to milliseconds from `now`. The header holds a delay in seconds
+ * Converts a `Retry-After` header to milliseconds from `now`. The header contains a delay in seconds
  * or an HTTP date (RFC 9110 §10.2.3). Returns undefined when it is absent, invalid or past.
  */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {

@@ -14,7 +14,8 @@ const KEEPALIVE_MAX_BYTES = 60_000;
 
 /**
  * Posts one submission and classifies the response. Never rejects: a network failure or a timeout
- * returns a retryable error, and so do 408, 429 and 5xx unless the proxy's error body says otherwise.
+ * returns a retryable error, and so do 408, 429 and 5xx unless the proxy's error body sets
+ * `retryable: false`.
  */
 export async function postSubmission(url: string, body: SubmissionBody, timeoutMs: number): Promise<PostResult> {
   const json = JSON.stringify(body);
