@@ -18,7 +18,7 @@ import {
   type RecordResult,
 } from "./rest-reply.ts";
 import { submitForm } from "./submit-form.ts";
-import { syncLeads } from "./sync-leads.ts";
+import { syncLeads, type RestWriteContext } from "./sync-leads.ts";
 
 /** Marketo returns 414 when a request URI exceeds 8 KB. */
 const MAX_URI_BYTES = 8 * 1024;
@@ -31,8 +31,8 @@ const LIMIT_ERROR_CODES: Record<LimitExceeded, number> = {
 
 type RestOperation = "syncLeads" | "associateLead" | "submitForm";
 
-/** Runs an authenticated, admitted call; returns `result[]`, or undefined for calls without one. */
-type ApplyCall = (c: Context, body: string) => RecordResult[] | undefined;
+/** Runs an authenticated, admitted call on its body text; returns `result[]`, or undefined for calls without one. */
+type ApplyCall = (body: string) => RecordResult[] | undefined;
 
 /**
  * Routes the REST lead API subset: identity, Sync Leads, Associate Lead and Submit Form, on
@@ -46,10 +46,10 @@ export function restRoutes(context: EmulatorContext, tokens: AccessTokens): Hono
   app.on(["GET", "POST"], "/identity/oauth/token", (c) => issueToken(c, context, tokens));
 
   app.post("/rest/v1/leads.json", (c) =>
-    handleCall(c, context, tokens, "syncLeads", (_c, body) => syncLeads(writeContext(context), readJson(c, body))),
+    handleCall(c, context, tokens, "syncLeads", (body) => syncLeads(writeContext(context), readJson(c, body))),
   );
   app.post("/rest/v1/leads/submitForm.json", (c) =>
-    handleCall(c, context, tokens, "submitForm", (_c, body) => submitForm(writeContext(context), readJson(c, body))),
+    handleCall(c, context, tokens, "submitForm", (body) => submitForm(writeContext(context), readJson(c, body))),
   );
   app.post("/rest/v1/leads/:leadId/associate.json", (c) =>
     handleCall(c, context, tokens, "associateLead", () => {
@@ -72,7 +72,7 @@ export function restRoutes(context: EmulatorContext, tokens: AccessTokens): Hono
   return app;
 }
 
-function writeContext(context: EmulatorContext) {
+function writeContext(context: EmulatorContext): RestWriteContext {
   return { store: context.store, fields: context.config.fields, config: context.config.current };
 }
 
@@ -113,7 +113,7 @@ async function handleCall(c: Context, context: EmulatorContext, tokens: AccessTo
       },
       async () => {
         try {
-          const result = apply(c, body);
+          const result = apply(body);
           const written = result?.find((record) => "id" in record);
           calls.record({ at, transport: "rest", operation, outcome: "ok", ...(written !== undefined && "id" in written && { leadId: written.id, status: written.status }) });
           return successReply(requestId, result);

@@ -72,7 +72,15 @@ export function createRestTransport(options: RestTransportOptions): LeadTranspor
     fetch: settings.fetch,
     now: settings.now,
   });
-  const client = createRestClient({ ...settings, tokens });
+  const client = createRestClient({
+    endpoint: settings.endpoint,
+    tokens,
+    timeoutMs: settings.timeoutMs,
+    fetch: settings.fetch,
+    sleep: settings.sleep,
+    random: settings.random,
+    log: settings.log,
+  });
 
   async function syncAndAssociate(lead: LeadSync, lookupField: string, signal: AbortSignal | undefined): Promise<SyncOutcome> {
     const outcome = await syncLeads(client, lead, { lookupField, partitionName: settings.partition }, signal);
