@@ -1,6 +1,6 @@
 import { MarketoError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { RetryPolicy } from './backoff.js';
+import type { BackoffSettings } from './backoff.js';
 import type { RestClient } from './rest-client.js';
 
 /**
@@ -18,7 +18,7 @@ export async function associateLead(
   client: RestClient,
   leadId: number,
   cookie: string,
-  retry: RetryPolicy,
+  retry: BackoffSettings,
   log: Logger,
   signal?: AbortSignal,
 ): Promise<'associated' | 'failed'> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { backoffDelay, DEFAULT_RETRY_POLICY, sleep } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff.js';
 
 describe('backoffDelay', () => {
   it.each([
@@ -10,7 +10,7 @@ describe('backoffDelay', () => {
     [3, 1, 2000],
     [5, 1, 4000],
   ])('attempt %i with jitter %f waits %i ms', (attempt, random, expected) => {
-    expect(backoffDelay(attempt, DEFAULT_RETRY_POLICY, () => random)).toBe(expected);
+    expect(backoffDelay(attempt, DEFAULT_BACKOFF, () => random)).toBe(expected);
   });
 });
 

@@ -1,5 +1,5 @@
 /** How often and how patiently a REST call is retried within one submission (Associate Lead). */
-export interface RetryPolicy {
+export interface BackoffSettings {
   /** Attempts in total, the first included. Default 3. */
   maxAttempts: number;
   /** Delay before the second attempt, doubled for each further one, in ms. Default 500. */
@@ -8,14 +8,14 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 4000 };
+export const DEFAULT_BACKOFF: BackoffSettings = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 4000 };
 
 /**
  * Returns the wait before attempt `failedAttempt + 1`: exponential, capped, with "equal
  * jitter" (half fixed, half random), so callers that failed together do not retry together.
  */
-export function backoffDelay(failedAttempt: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
+export function backoffDelay(failedAttempt: number, settings: BackoffSettings, random: () => number): number {
+  const exponential = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (failedAttempt - 1));
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 

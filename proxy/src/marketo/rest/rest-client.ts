@@ -1,7 +1,7 @@
 import { MarketoError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { AccessTokenSource } from './access-token.js';
-import { backoffDelay, type RetryPolicy } from './backoff.js';
+import { backoffDelay, type BackoffSettings } from './backoff.js';
 import { joinUrl } from './join-url.js';
 import { readRestReply, type RestSuccess } from './read-reply.js';
 import { RestApiError } from './rest-api-error.js';
@@ -33,7 +33,7 @@ export interface RestCall {
    * Backoff retries for transient failures, timeouts and broken connections included. Give it
    * only to calls that are safe to send twice. Default: none, so such failures are thrown.
    */
-  retry?: RetryPolicy;
+  retry?: BackoffSettings;
 }
 
 export interface RestClient {
@@ -44,8 +44,8 @@ export interface RestClient {
  * Creates the client that sends REST API calls with `Authorization: Bearer`, the only place
  * the token travels: never in a URL, never in a log line.
  *
- * Per call: 600/601/602 drop the token, fetch a new one and resend once. A call with a `retry`
- * policy is resent after exponential backoff for errors whose `REST_ERRORS` action is
+ * Per call: 600/601/602 drop the token, fetch a new one and resend once. A call with `retry`
+ * settings is resent after exponential backoff for errors whose `REST_ERRORS` action is
  * `back_off` (606, 615, 604, 608, 611, 502, 503, …) and for timeouts and broken connections,
  * until its attempts are used. Every other failure is thrown.
  */

@@ -4,7 +4,7 @@ import type { MarketoErrorKind } from '../../errors.js';
 export type RetryAction =
   /** Fetch a new access token and send the call once more. */
   | 'refresh_token'
-  /** Wait with exponential backoff and send the call again, up to the retry policy's attempts. */
+  /** Wait with exponential backoff and send the call again, up to the call's `BackoffSettings.maxAttempts`. */
   | 'back_off'
   /** Give up and report the error. */
   | 'none';

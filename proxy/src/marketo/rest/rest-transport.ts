@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from '../../log.js';
 import { DEFAULT_REST_DELIVERY, type LeadSync, type LeadTransport, type SyncOptions, type SyncOutcome } from '../transport.js';
 import { createAccessTokenSource } from './access-token.js';
 import { associateLead } from './associate-lead.js';
-import { DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, sleep, type BackoffSettings } from './backoff.js';
 import { createRestClient } from './rest-client.js';
 import { submitForm } from './submit-form.js';
 import { syncLeads } from './sync-leads.js';
@@ -16,8 +16,8 @@ export interface RestTransportOptions {
   partition?: string | undefined;
   /** Timeout per HTTP attempt, in ms. Default 10000. */
   timeoutMs?: number;
-  /** Retries of Associate Lead. Default `DEFAULT_RETRY_POLICY` (3 attempts, 500 ms doubling to at most 4 s). */
-  associationRetry?: Partial<RetryPolicy>;
+  /** Retries of Associate Lead. Default `DEFAULT_BACKOFF` (3 attempts, 500 ms doubling to at most 4 s). */
+  associationRetry?: Partial<BackoffSettings>;
   /** Renew the access token this long before it expires, in ms. Default 60000. */
   refreshMarginMs?: number;
   /**
@@ -54,7 +54,7 @@ export function createRestTransport(options: RestTransportOptions): LeadTranspor
     endpoint: options.endpoint,
     partition: options.partition,
     timeoutMs: options.timeoutMs ?? 10_000,
-    associationRetry: { ...DEFAULT_RETRY_POLICY, ...options.associationRetry },
+    associationRetry: { ...DEFAULT_BACKOFF, ...options.associationRetry },
     refreshMarginMs: options.refreshMarginMs ?? 60_000,
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     now: options.now ?? (() => new Date()),
