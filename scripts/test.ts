@@ -37,8 +37,10 @@ interface Counts {
   skipped: number;
 }
 
-function bin(name: string): string {
-  return join(REPO_ROOT, 'node_modules/.bin', name);
+/** A package's own binary when it has one (pnpm links `playwright` only into e2e/), else the root's. */
+function bin(name: string, cwd = '.'): string {
+  const own = join(REPO_ROOT, cwd, 'node_modules/.bin', name);
+  return existsSync(own) ? own : join(REPO_ROOT, 'node_modules/.bin', name);
 }
 
 function readVitestCounts(file: string): Counts | undefined {
@@ -58,8 +60,8 @@ function runSuite(suite: Suite): Counts {
   rmSync(report, { force: true });
   const command =
     suite.kind === 'vitest'
-      ? [bin('vitest'), 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...suite.args]
-      : [bin('playwright'), 'test', '--reporter=list,json', ...suite.args];
+      ? [bin('vitest', suite.cwd), 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...suite.args]
+      : [bin('playwright', suite.cwd), 'test', '--reporter=list,json', ...suite.args];
   console.log(`\n=== ${suite.name}: ${command.slice(1).join(' ')} (in ${suite.cwd}/)`);
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd: join(REPO_ROOT, suite.cwd),
