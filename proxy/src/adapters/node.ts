@@ -86,7 +86,7 @@ export interface PrepareProxyOptions extends Pick<StartProxyOptions, 'env' | 'lo
   runtimeAddress?: RuntimeAddressReader;
   /**
    * Opens the outbox at the configured path. Default: a `SqliteOutbox` through better-sqlite3.
-   * `false` runs without an outbox, so a failed delivery is answered with its error instead of
+   * `false` runs without an outbox, so the response to a failed delivery is its error instead of
    * `202 queued`.
    */
   openOutbox?: ((path: string) => NodeOutbox) | false;

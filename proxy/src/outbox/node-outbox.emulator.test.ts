@@ -10,7 +10,7 @@ import type { Env } from '../config.js';
 import { silentLogger } from '../log.js';
 
 /**
- * The Node proxy's outbox end to end: the emulator fails every call, the submission is answered
+ * The Node proxy's outbox end to end: the emulator fails every call, the submission gets
  * 202 queued, the proxy restarts, and the drain delivers the stored submission exactly once.
  */
 

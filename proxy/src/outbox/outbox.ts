@@ -84,7 +84,7 @@ export interface OutboxStats {
 
 /**
  * Sends one stored submission to Marketo with its submissionId as the idempotency key. Resolves
- * when the lead is in Marketo; rejects with a `LeadsyncError` whose `retryable` flag tells whether
+ * when the lead is in Marketo; rejects with a `LeadsyncError` whose `retryable` flag is true when
  * a later attempt can succeed.
  */
 export type DeliverEntry = (entry: OutboxEntry) => Promise<unknown>;

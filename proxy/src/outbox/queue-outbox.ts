@@ -48,7 +48,7 @@ const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
  * Delivers a batch from the outbox queue, oldest first. A delivered message is acknowledged, and
  * a retryable failure is retried with the schedule's delay. A rejection, or a failure at the last
  * attempt, goes to the dead-letter queue with its error.
- * NOTE: Queues does not promise delivery order across batches, so "oldest first" holds within
+ * NOTE: Queues does not promise delivery order across batches, so "oldest first" applies within
  * a batch only.
  */
 export async function consumeOutboxBatch(batch: MessageBatch<OutboxEntry>, options: OutboxConsumerOptions): Promise<void> {
