@@ -1,14 +1,19 @@
 /**
- * Deno entry: `deno run --allow-net --allow-env --allow-read --allow-sys --unstable-sloppy-imports
- * src/adapters/deno.ts` from `proxy/`. Same configuration, forms file and widget as the Node entry;
- * Deno's own HTTP server listens on HOST:PORT. The proxy's imports name `.js` files that exist as
- * `.ts` sources, which Deno resolves only with sloppy imports.
+ * Deno entry: `deno run --allow-net --allow-env --allow-read --allow-write --allow-sys
+ * --unstable-sloppy-imports src/adapters/deno.ts` from `proxy/`. Same configuration, forms file,
+ * widget and SQLite outbox as the Node entry; Deno's own HTTP server listens on HOST:PORT. The
+ * proxy's imports name `.js` files that exist as `.ts` sources, which Deno resolves only with
+ * sloppy imports.
  */
 import { getConnInfo } from 'hono/deno';
 
 import { LeadsyncError } from '../errors.js';
 import { createJsonLogger } from '../log.js';
-import { prepareProxy } from './node.js';
+import { SqliteOutbox, type SqliteDatabase } from '../outbox/sqlite-outbox.js';
+import { prepareProxy, startDrain } from './node.js';
+
+// A variable, so the proxy's type check (Node types) does not look for the module.
+const SQLITE_MODULE = 'node:sqlite';
 
 // The part of Deno's API this entry uses (https://docs.deno.com/api/deno/~/Deno.serve), declared
 // here so the proxy's type check needs no Deno types.
@@ -24,9 +29,10 @@ async function main(): Promise<void> {
 
   let proxy: Awaited<ReturnType<typeof prepareProxy>>;
   try {
-    // NOTE: better-sqlite3 is a V8 addon that Deno cannot load, so this entry runs without the
-    // outbox: a submission that cannot be delivered now is answered with its error, not 202.
-    proxy = await prepareProxy({ log, runtimeAddress: (c) => getConnInfo(c).remote.address, openOutbox: false });
+    // better-sqlite3 is a V8 addon that Deno cannot load; node:sqlite has the same synchronous API.
+    const { DatabaseSync } = (await import(SQLITE_MODULE)) as { DatabaseSync: new (path: string) => SqliteDatabase };
+    const openOutbox = (path: string) => new SqliteOutbox({ path, open: (file) => new DatabaseSync(file) });
+    proxy = await prepareProxy({ log, runtimeAddress: (c) => getConnInfo(c).remote.address, openOutbox });
   } catch (error) {
     const message = error instanceof LeadsyncError ? error.message : `Proxy failed to start: ${String(error)}`;
     log.log('error', message, { code: error instanceof LeadsyncError ? error.code : 'start_failed' });
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
   }
 
   const { app, config, forms, formsPath } = proxy;
+  const drain = startDrain(proxy);
   // Deno prints its own "Listening on" line unless onListen replaces it.
   // Deno passes the connection info as the second argument, which becomes `c.env` for `getConnInfo`.
   const listen = { hostname: config.host, port: config.port, onListen: () => undefined };
@@ -42,8 +49,11 @@ async function main(): Promise<void> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.addr.port}`;
   log.log('info', 'Proxy started', { url, runtime: 'deno', api: config.marketo.api, forms: forms.size, formsPath });
 
-  const stop = () => {
-    server.shutdown().then(() => log.log('info', 'Proxy stopped', { url }));
+  const stop = async () => {
+    await server.shutdown();
+    await drain?.stop();
+    proxy.outbox?.close();
+    log.log('info', 'Proxy stopped', { url });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -143,8 +143,11 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   return { app, config, log, forms, formsPath, outbox, deliverEntry };
 }
 
-/** Drains the outbox now and then every `LEADSYNC_OUTBOX_DRAIN_INTERVAL_MS`, so a restart resumes at once. */
-function startDrain(prepared: PreparedProxy): OutboxDrainTimer | undefined {
+/**
+ * Drains the outbox now and then every `LEADSYNC_OUTBOX_DRAIN_INTERVAL_MS`, so a restart resumes
+ * at once. Returns undefined when the proxy has no outbox. The Deno and Bun entries use it too.
+ */
+export function startDrain(prepared: PreparedProxy): OutboxDrainTimer | undefined {
   const { outbox, config, log, deliverEntry } = prepared;
   if (outbox === undefined) return undefined;
 

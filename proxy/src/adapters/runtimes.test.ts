@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,8 @@ import { silentLogger } from '../log.js';
 
 const PACKAGE_DIRECTORY = fileURLToPath(new URL('../..', import.meta.url));
 const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
+const ADMIN_TOKEN = 'runtime-smoke-test-token-0123456789abcdef';
+const ORIGIN = 'https://www.example.test';
 
 interface Runtime {
   name: 'deno' | 'bun';
@@ -25,7 +29,7 @@ const RUNTIMES: Runtime[] = [
   {
     name: 'deno',
     binary: `${PACKAGE_DIRECTORY}node_modules/@deno/linux-x64-glibc/deno`,
-    args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--unstable-sloppy-imports', 'src/adapters/deno.ts'],
+    args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', '--unstable-sloppy-imports', 'src/adapters/deno.ts'],
   },
   { name: 'bun', binary: `${PACKAGE_DIRECTORY}node_modules/@oven/bun-linux-x64/bin/bun`, args: ['src/adapters/bun.ts'] },
 ];
@@ -48,12 +52,14 @@ for (const runtime of RUNTIMES) {
   describe.skipIf(!installed || !existsSync(fileURLToPath(EMULATOR_ENTRY)))(`${runtime.name} entry`, () => {
     let emulator: RunningEmulator;
     let entry: RunningEntry;
+    let directory: string;
 
     beforeAll(async () => {
       const module = (await import(EMULATOR_ENTRY.href)) as {
         startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
       };
       emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+      directory = mkdtempSync(join(tmpdir(), `leadsync-${runtime.name}-`));
       entry = await startEntry(runtime, {
         MARKETO_API: 'soap',
         MARKETO_SOAP_ENDPOINT: `${emulator.url}/soap/mktows/2_9`,
@@ -62,6 +68,10 @@ for (const runtime of RUNTIMES) {
         MARKETO_MUNCHKIN_ID: '123-ABC-456',
         ALLOWED_ORIGINS: 'https://www.example.test',
         LEADSYNC_BASE_PATH: '/_leadsync',
+        LEADSYNC_OUTBOX_PATH: join(directory, 'outbox.sqlite'),
+        LEADSYNC_OUTBOX_DRAIN_INTERVAL_MS: '300',
+        LEADSYNC_DELIVERY_TIMEOUT_MS: '1000',
+        LEADSYNC_ADMIN_TOKEN: ADMIN_TOKEN,
         HOST: '127.0.0.1',
         PORT: '0',
       });
@@ -70,7 +80,30 @@ for (const runtime of RUNTIMES) {
     afterAll(async () => {
       await stopEntry(entry);
       await emulator?.close();
+      if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
     });
+
+    function submit(email: string): Promise<Response> {
+      return fetch(`${entry.url}/_leadsync/v1/forms/contact/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: ORIGIN },
+        body: JSON.stringify({ submissionId: crypto.randomUUID(), fields: { email } }),
+      });
+    }
+
+    async function setFaultQueue(queue: unknown[]): Promise<void> {
+      const response = await fetch(`${emulator.url}/_emulator/config`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ faults: { queue } }),
+      });
+      expect(response.status).toBe(200);
+    }
+
+    async function leadCount(email: string): Promise<number> {
+      const leads = (await (await fetch(`${emulator.url}/_emulator/leads`)).json()) as Array<{ email: string | null }>;
+      return leads.filter((lead) => lead.email === email).length;
+    }
 
     it('serves /healthz under the base path', async () => {
       const response = await fetch(`${entry.url}/_leadsync/healthz`);
@@ -82,16 +115,25 @@ for (const runtime of RUNTIMES) {
     it('delivers a submission to the emulator', async () => {
       const email = `${runtime.name}-${Date.now()}@example.test`;
 
-      const response = await fetch(`${entry.url}/_leadsync/v1/forms/contact/submissions`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Origin: 'https://www.example.test' },
-        body: JSON.stringify({ submissionId: crypto.randomUUID(), fields: { email } }),
-      });
-      const leads = (await (await fetch(`${emulator.url}/_emulator/leads`)).json()) as Array<{ email: string | null }>;
+      const response = await submit(email);
 
       expect(response.status, entry.lines.join('\n')).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'created' });
-      expect(leads.filter((lead) => lead.email === email)).toHaveLength(1);
+      expect(await leadCount(email)).toBe(1);
+    });
+
+    it('queues in its SQLite outbox and drains later', async () => {
+      const email = `${runtime.name}-queued-${Date.now()}@example.test`;
+      await setFaultQueue([{ kind: 'html500', count: 1000 }]);
+
+      const response = await submit(email);
+      await setFaultQueue([]);
+
+      expect(response.status, entry.lines.join('\n')).toBe(202);
+      expect(await response.json()).toMatchObject({ status: 'queued' });
+      await expect.poll(() => leadCount(email), { timeout: 10_000, interval: 200 }).toBe(1);
+      const stats = await fetch(`${entry.url}/_leadsync/admin/outbox`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(await stats.json()).toMatchObject({ pending: 0, dead: 0 });
     });
 
     it('logs its start with the runtime name', () => {

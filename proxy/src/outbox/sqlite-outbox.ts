@@ -9,8 +9,30 @@ import type { ClaimedEntry, DeadLetter, DeadLetterStore, DrainableOutbox, Outbox
 export interface SqliteOutboxOptions {
   /** Database file; its directory is created. `:memory:` keeps nothing across restarts (tests only). */
   path: string;
+  /**
+   * Opens the database file. Default: better-sqlite3, which Node loads; Deno passes
+   * `node:sqlite` and Bun `bun:sqlite`, which have the same synchronous API.
+   */
+  open?: (path: string) => SqliteDatabase;
   /** Clock in ms since the epoch, for replays. Default `Date.now`. */
   now?: () => number;
+}
+
+/** Values the outbox binds to statements. */
+export type SqliteValue = string | number | null;
+
+/** The part of a synchronous SQLite driver the outbox uses: better-sqlite3, `bun:sqlite` and `node:sqlite` all have it. */
+export interface SqliteDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
+  close(): unknown;
+}
+
+export interface SqliteStatement {
+  run(...params: SqliteValue[]): { changes: number | bigint };
+  all(...params: SqliteValue[]): unknown[];
+  /** One row; undefined (better-sqlite3, node:sqlite) or null (bun:sqlite) when there is none. */
+  get(...params: SqliteValue[]): unknown;
 }
 
 interface OutboxRow {
@@ -50,7 +72,7 @@ const SCHEMA = `
  * an entry that `enqueue` accepted survives a crash of the process or of the machine.
  */
 export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
-  readonly #database: Database.Database;
+  readonly #database: SqliteDatabase;
   readonly #now: () => number;
   /** The database file, as given. */
   readonly path: string;
@@ -58,15 +80,15 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
   constructor(options: SqliteOutboxOptions) {
     this.path = options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.#database = new Database(options.path);
+    this.#database = (options.open ?? openBetterSqlite)(options.path);
     this.#now = options.now ?? Date.now;
 
-    this.#database.pragma('journal_mode = WAL');
-    this.#database.pragma('synchronous = FULL');
+    this.#database.exec('PRAGMA journal_mode = WAL');
+    this.#database.exec('PRAGMA synchronous = FULL');
     // Another process (the outbox CLI) may hold the write lock for a moment.
-    this.#database.pragma('busy_timeout = 5000');
+    this.#database.exec('PRAGMA busy_timeout = 5000');
     this.#database.exec(SCHEMA);
-    this.#database.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#database.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }
 
   async enqueue(entry: OutboxEntry): Promise<boolean> {
@@ -76,12 +98,12 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
       )
       .run(entry.submissionId, entry.formId, JSON.stringify(entry.lead), entry.enqueuedAt, entry.enqueuedAt);
-    return result.changes === 1;
+    return Number(result.changes) === 1;
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedEntry[]> {
-    const claim = this.#database.transaction(() => {
-      const rows = this.#database
+    const rows = this.#immediateTransaction(() => {
+      const due = this.#database
         .prepare(
           `SELECT * FROM outbox
            WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
@@ -90,11 +112,11 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
         .all(now, now, limit) as OutboxRow[];
 
       const lease = this.#database.prepare('UPDATE outbox SET lease_until = ? WHERE submission_id = ?');
-      for (const row of rows) lease.run(now + leaseMs, row.submission_id);
-      return rows;
+      for (const row of due) lease.run(now + leaseMs, row.submission_id);
+      return due;
     });
 
-    return claim.immediate().map((row) => ({ ...toEntry(row), attempts: row.attempts }));
+    return rows.map((row) => ({ ...toEntry(row), attempts: row.attempts }));
   }
 
   async markDelivered(submissionId: string): Promise<void> {
@@ -115,9 +137,9 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
 
   async release(submissionIds: readonly string[]): Promise<void> {
     const release = this.#database.prepare('UPDATE outbox SET lease_until = 0 WHERE submission_id = ?');
-    this.#database.transaction(() => {
+    this.#immediateTransaction(() => {
       for (const submissionId of submissionIds) release.run(submissionId);
-    })();
+    });
   }
 
   async stats(): Promise<OutboxStats> {
@@ -146,17 +168,37 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
          WHERE submission_id = ? AND state = 'dead'`,
       )
       .run(this.#now(), submissionId);
-    return result.changes === 1;
+    return Number(result.changes) === 1;
   }
 
   async dropDeadLetter(submissionId: string): Promise<boolean> {
     const result = this.#database.prepare(`DELETE FROM outbox WHERE submission_id = ? AND state = 'dead'`).run(submissionId);
-    return result.changes === 1;
+    return Number(result.changes) === 1;
   }
 
   close(): void {
     this.#database.close();
   }
+
+  /**
+   * Runs `work` in a `BEGIN IMMEDIATE` transaction, which takes the write lock at once, so two
+   * processes cannot claim the same entries between their read and their write.
+   */
+  #immediateTransaction<T>(work: () => T): T {
+    this.#database.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#database.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#database.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+function openBetterSqlite(path: string): SqliteDatabase {
+  return new Database(path);
 }
 
 function toEntry(row: OutboxRow): OutboxEntry {
