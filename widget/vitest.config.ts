@@ -1,9 +1,8 @@
-import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  // Prefresh (hot reload) would wrap components in the test server; tests need plain Preact.
-  plugins: [preact({ prefreshEnabled: false })],
+  // Classic JSX as in the build (../vite.config.ts), so each .tsx file imports `h` from preact.
+  oxc: { jsx: { runtime: 'classic', pragma: 'h' } },
   test: {
     include: ['src/**/*.test.{ts,tsx}'],
     environment: 'happy-dom',

@@ -1,3 +1,4 @@
+import { h } from 'preact';
 import { translate } from '../locale';
 import type { FieldDefinition, Locale } from '../types';
 

@@ -1,3 +1,4 @@
+import { h } from 'preact';
 import { translate } from '../locale';
 import { message } from '../messages';
 import type { FormDefinition, Locale } from '../types';

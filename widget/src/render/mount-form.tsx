@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { h, render } from 'preact';
 import type { Client } from '../client';
 import type { Outcome } from '../delivery/delivery';
 import { emit, emitOutcome } from '../events';
