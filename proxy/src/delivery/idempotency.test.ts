@@ -78,24 +78,24 @@ describe('IdempotencyGuard', () => {
 });
 
 describe('fingerprintSubmission', () => {
-  it('ignores the key order of the fields', async () => {
-    const a = await fingerprintSubmission('contact', { email: 'ana@example.test', firstName: 'Ana' });
-    const b = await fingerprintSubmission('contact', { firstName: 'Ana', email: 'ana@example.test' });
+  it('ignores the key order of the fields', () => {
+    const a = fingerprintSubmission('contact', { email: 'ana@example.test', firstName: 'Ana' });
+    const b = fingerprintSubmission('contact', { firstName: 'Ana', email: 'ana@example.test' });
 
     expect(a).toBe(b);
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('differs for another form or value', async () => {
-    const base = await fingerprintSubmission('contact', { email: 'ana@example.test' });
+  it('differs for another form or value', () => {
+    const base = fingerprintSubmission('contact', { email: 'ana@example.test' });
 
-    expect(await fingerprintSubmission('webinar', { email: 'ana@example.test' })).not.toBe(base);
-    expect(await fingerprintSubmission('contact', { email: 'bob@example.test' })).not.toBe(base);
+    expect(fingerprintSubmission('webinar', { email: 'ana@example.test' })).not.toBe(base);
+    expect(fingerprintSubmission('contact', { email: 'bob@example.test' })).not.toBe(base);
   });
 
-  it('keeps a __proto__ key as data', async () => {
+  it('keeps a __proto__ key as data', () => {
     const withProto = JSON.parse('{"email":"ana@example.test","__proto__":{"x":1}}') as unknown;
 
-    expect(await fingerprintSubmission('contact', withProto)).not.toBe(await fingerprintSubmission('contact', { email: 'ana@example.test' }));
+    expect(fingerprintSubmission('contact', withProto)).not.toBe(fingerprintSubmission('contact', { email: 'ana@example.test' }));
   });
 });

@@ -50,6 +50,11 @@ export interface FormDefinition {
   successMessage?: LocalizedText;
   /** Page the widget sends the visitor to after a successful submission. */
   onSuccess?: { redirect: string };
+  /**
+   * Fewest milliseconds between showing the form and submitting it that a person needs; a
+   * faster submission is treated as a bot. `parseForms` sets 1500 when the file sets none.
+   */
+  minFillMs: number;
   fields: readonly FieldDefinition[];
   /** REST delivery settings of this form, from its `"marketo"` key; `parseForms` always sets them. */
   marketo?: RestDelivery;

@@ -32,8 +32,15 @@ const DEFAULT_MAX_LENGTH: Partial<Record<FieldType, number>> = {
   hidden: 255,
 };
 
-const FORM_KEYS = ['id', 'title', 'submitLabel', 'successMessage', 'onSuccess', 'fields', 'marketo'];
+const FORM_KEYS = ['id', 'title', 'submitLabel', 'successMessage', 'onSuccess', 'minFillMs', 'fields', 'marketo'];
 
+/**
+ * Default `minFillMs`. Typing even an e-mail address and pressing a button takes a person
+ * longer than 1.5 s, while scripts usually post within milliseconds of loading the page.
+ */
+export const DEFAULT_MIN_FILL_MS = 1_500;
+// Ten minutes. A larger value is almost certainly a unit mistake and would flag every visitor.
+const MAX_MIN_FILL_MS = 600_000;
 const REST_DELIVERY_MODES = ['syncLeads', 'submitForm'];
 
 // REST lead fields a form must not write. `cookies` would store the Munchkin token without the
@@ -109,9 +116,16 @@ function parseForm(value: unknown, location: Location, api: MarketoApi): FormDef
     ...optional('submitLabel', parseLocalizedOrUndefined(object.submitLabel, formLocation.child('"submitLabel"'))),
     ...optional('successMessage', parseLocalizedOrUndefined(object.successMessage, formLocation.child('"successMessage"'))),
     ...optional('onSuccess', parseOnSuccess(object.onSuccess, formLocation.child('"onSuccess"'))),
+    minFillMs: parseMinFillMs(object.minFillMs, formLocation.child('"minFillMs"')),
     fields,
     marketo,
   };
+}
+
+function parseMinFillMs(value: unknown, location: Location): number {
+  if (value === undefined) return DEFAULT_MIN_FILL_MS;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= MAX_MIN_FILL_MS) return value;
+  return location.fail(`must be the fewest milliseconds a person needs to fill in the form, an integer from 0 to ${MAX_MIN_FILL_MS}, got ${describe(value)}.`);
 }
 
 function parseField(value: unknown, location: Location, api: MarketoApi): FieldDefinition {

@@ -1,37 +1,130 @@
 import type { Context } from 'hono';
 
+import type { AppEnv } from '../app.js';
 import type { ProxyConfig } from '../config.js';
-import { RequestError } from '../errors.js';
-import type { FormCatalog } from '../forms/form-definition.js';
-import { validateFields } from '../forms/validate-fields.js';
-import { parseSubmission } from '../http/parse-submission.js';
+import type { Deliver } from '../delivery/deliver.js';
+import { fingerprintSubmission, type IdempotencyGuard, type IdempotentResponse } from '../delivery/idempotency.js';
+import { LeadsyncError, RequestError } from '../errors.js';
+import type { FormCatalog, FormDefinition } from '../forms/form-definition.js';
+import { validateFields, type FieldValues } from '../forms/validate-fields.js';
+import { parseSubmission, type SubmissionRequest } from '../http/parse-submission.js';
 import type { Logger } from '../log.js';
 import { mapSubmissionToLead } from '../marketo/map-submission.js';
-import { checkMunchkinCookie, type CookieOutcome } from '../marketo/munchkin-cookie.js';
+import { checkMunchkinCookie, type CookieCheck, type CookieOutcome } from '../marketo/munchkin-cookie.js';
 import { readVisitorData } from '../marketo/rest/visitor-data.js';
-import type { LeadTransport } from '../marketo/transport.js';
-import type { AppEnv } from '../app.js';
+import type { LeadSync, SyncOutcome } from '../marketo/transport.js';
+import type { BotCheck } from '../middleware/bot-check/index.js';
+import { emailRateLimitKey, type RateLimiter } from '../middleware/rate-limit/index.js';
+import { childLogger } from '../observability/logger.js';
+import type { Outbox } from '../outbox/outbox.js';
 
+/**
+ * What the proxy did with the posted cookie: `CookieOutcome`, or `not_sent_consent` when the
+ * submission says the visitor declined tracking (`context.consent: false`).
+ */
+export type SubmissionCookieOutcome = CookieOutcome | 'not_sent_consent';
+
+/** Body of a `200` answer. */
 export interface SubmissionSuccess {
   submissionId: string;
   status: 'created' | 'updated';
-  leadId: number;
-  cookie: CookieOutcome;
+  /** Marketo's lead id. Absent only in the answer to a submission flagged as a bot, which is never sent. */
+  leadId?: number;
+  cookie: SubmissionCookieOutcome;
+}
+
+/** Body of a `202` answer: accepted, stored in the outbox, delivered later. */
+export interface SubmissionQueued {
+  submissionId: string;
+  status: 'queued';
+  cookie: SubmissionCookieOutcome;
 }
 
 export interface SubmissionHandlerOptions {
   config: ProxyConfig;
   forms: FormCatalog;
-  transport: LeadTransport;
+  deliver: Deliver;
+  idempotency: IdempotencyGuard;
+  botCheck: BotCheck;
+  emailLimiter: RateLimiter;
+  /** Receives submissions whose delivery failed with a retryable error. Default: none, so they are answered with the error. */
+  outbox?: Outbox | undefined;
   log: Logger;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
- * Creates the handler of `POST /v1/forms/{formId}/submissions`. It parses, validates and maps the
- * submission, sends it to Marketo and returns the outcome. Middleware checks origin, content type and size.
+ * Creates the handler of `POST /v1/forms/{formId}/submissions`. Middleware checks origin,
+ * address rate limit, content type and size first. The handler then
+ *
+ * 1. parses the body and looks up the `submissionId`: a repeat returns the first response;
+ * 2. runs the bot check: a bot gets a success answer and nothing is sent;
+ * 3. validates the fields, applies the per-e-mail rate limit and maps the lead;
+ * 4. delivers the lead; a retryable failure goes to the outbox when there is one.
  */
 export function createSubmissionHandler(options: SubmissionHandlerOptions) {
-  const { config, forms, transport, log } = options;
+  const { config, forms, idempotency } = options;
+  const now = options.now ?? Date.now;
+
+  async function process(c: Context<AppEnv>, form: FormDefinition, submission: SubmissionRequest, log: Logger): Promise<IdempotentResponse> {
+    const { submissionId } = submission;
+    const cookieCheck = checkCookie(submission, config.munchkinId);
+
+    const bot = await options.botCheck.check(form, { signals: submission.signals, submissionId, remoteAddress: c.get('clientAddress') });
+    if (bot.bot) {
+      c.set('submissionOutcome', 'bot');
+      log.log('info', 'Submission flagged as a bot; answered as created and not sent to Marketo', {
+        reason: bot.reason,
+        elapsedMs: bot.elapsedMs,
+        minFillMs: bot.minFillMs,
+      });
+      return success({ submissionId, status: 'created', cookie: cookieCheck.outcome });
+    }
+
+    const values = validateFields(form, submission.fields);
+    const email = emailValue(form, values);
+    if (email !== undefined && options.emailLimiter.enabled) await options.emailLimiter.hit(await emailRateLimitKey(email));
+
+    const lead = mapSubmissionToLead(form, values, cookieCheck.cookie, config.marketo.api);
+    lead.visitor = readVisitorData({
+      pageUrl: submission.context?.pageUrl,
+      userAgent: c.req.header('user-agent'),
+      clientAddress: c.get('clientAddress'),
+    });
+
+    // The visitor's connection signal is not passed on: a lead already on its way to Marketo
+    // should arrive even if the visitor closes the page.
+    const result = await options.deliver(lead, { log });
+    if (result.ok) return delivered(c, result.outcome, submissionId, cookieCheck, log);
+    if (result.retryable && options.outbox !== undefined) return queue(c, { submissionId, formId: form.id, lead }, cookieCheck, result.error, log);
+    throw result.error;
+  }
+
+  function delivered(c: Context<AppEnv>, outcome: SyncOutcome, submissionId: string, cookieCheck: CookieCheckResult, log: Logger): IdempotentResponse {
+    const cookie: SubmissionCookieOutcome = outcome.cookieAssociation === 'failed' ? 'association_failed' : cookieCheck.outcome;
+    c.set('submissionOutcome', outcome.status);
+    log.log('info', 'Lead synced to Marketo', { leadId: outcome.leadId, status: outcome.status, cookie });
+
+    return success({ submissionId, status: outcome.status, leadId: outcome.leadId, cookie });
+  }
+
+  async function queue(
+    c: Context<AppEnv>,
+    entry: { submissionId: string; formId: string; lead: LeadSync },
+    cookieCheck: CookieCheckResult,
+    failure: unknown,
+    log: Logger,
+  ): Promise<IdempotentResponse> {
+    await options.outbox!.enqueue({ ...entry, enqueuedAt: now() });
+    c.set('submissionOutcome', 'queued');
+    log.log('warn', 'Delivery failed for now; submission stored in the outbox for a later attempt', {
+      code: failure instanceof LeadsyncError ? failure.code : undefined,
+    });
+
+    const body: SubmissionQueued = { submissionId: entry.submissionId, status: 'queued', cookie: cookieCheck.outcome };
+    return { status: 202, body: { ...body } };
+  }
 
   return async function submitForm(c: Context<AppEnv>): Promise<Response> {
     const formId = c.req.param('formId') ?? '';
@@ -40,38 +133,38 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
 
     const submission = parseSubmission(await c.req.text());
     c.set('submissionId', submission.submissionId);
+    const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId });
 
-    const values = validateFields(form, submission.fields);
-    const cookieCheck = checkMunchkinCookie(submission.mktoTrk, config.munchkinId);
-    const lead = mapSubmissionToLead(form, values, cookieCheck.cookie, config.marketo.api);
-    lead.visitor = readVisitorData({
-      pageUrl: submission.context?.pageUrl,
-      userAgent: c.req.header('user-agent'),
-      // NOTE: the client address is not passed yet, so Submit Form sends no leadClientIpAddress.
-      clientAddress: undefined,
-    });
+    const fingerprint = fingerprintSubmission(formId, submission.fields);
+    const { response, replayed } = await idempotency.run(submission.submissionId, fingerprint, () => process(c, form, submission, log));
 
-    // The visitor's connection signal is not passed on: a lead already on its way to Marketo
-    // should arrive even if the visitor closes the page.
-    const outcome = await transport.syncLead(lead);
-    const cookie: CookieOutcome = outcome.cookieAssociation === 'failed' ? 'association_failed' : cookieCheck.outcome;
-
-    log.log('info', 'Lead synced to Marketo', {
-      submissionId: submission.submissionId,
-      formId,
-      leadId: outcome.leadId,
-      status: outcome.status,
-      cookie,
-    });
-
-    const body: SubmissionSuccess = {
-      submissionId: submission.submissionId,
-      status: outcome.status,
-      leadId: outcome.leadId,
-      cookie,
-    };
-    return c.json(body, 200);
+    if (replayed) {
+      c.set('submissionOutcome', 'replayed');
+      log.log('info', 'Repeated submissionId; answered with the first result without calling Marketo', {
+        leadId: typeof response.body.leadId === 'number' ? response.body.leadId : undefined,
+      });
+    }
+    return c.json(response.body, response.status);
   };
+}
+
+type CookieCheckResult = { outcome: SubmissionCookieOutcome; cookie?: string };
+
+/** Checks the cookie, unless the visitor declined tracking: then nothing is sent. */
+function checkCookie(submission: SubmissionRequest, munchkinId: string): CookieCheckResult {
+  if (submission.context?.consent === false) return { outcome: 'not_sent_consent' };
+  const check: CookieCheck = checkMunchkinCookie(submission.mktoTrk, munchkinId);
+  return check;
+}
+
+/** Returns the value of the form's first e-mail field, the key of the per-e-mail rate limit. */
+function emailValue(form: FormDefinition, values: FieldValues): string | undefined {
+  const field = form.fields.find((candidate) => candidate.type === 'email' && values.has(candidate.name));
+  return field === undefined ? undefined : values.get(field.name);
+}
+
+function success(body: SubmissionSuccess): IdempotentResponse {
+  return { status: 200, body: { ...body } };
 }
 
 export function formNotFound(formId: string): RequestError {

@@ -45,9 +45,20 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
     now: options.now ?? (() => new Date()),
   };
 
+  // The timestamp has whole seconds, so calls within one second share it and its signature.
+  // Reusing the last one saves an HMAC per call under load; a new second signs afresh.
+  let lastSigned: { timestamp: string; signature: Promise<string> } | undefined;
+
+  function sign(timestamp: string): Promise<string> {
+    if (lastSigned?.timestamp !== timestamp) {
+      lastSigned = { timestamp, signature: signRequest(settings.userId, settings.encryptionKey, timestamp) };
+    }
+    return lastSigned.signature;
+  }
+
   async function sendAttempt(lead: LeadSync, signal: AbortSignal | undefined): Promise<SyncOutcome> {
     const timestamp = formatTimestamp(settings.now(), settings.timestampOffsetMinutes);
-    const signature = await signRequest(settings.userId, settings.encryptionKey, timestamp);
+    const signature = await sign(timestamp);
     const envelope = buildSyncLeadEnvelope({
       userId: settings.userId,
       signature,

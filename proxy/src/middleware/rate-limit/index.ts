@@ -22,6 +22,11 @@ export class RateLimiter {
     this.#options = options;
   }
 
+  /** False when the limit is 0, so callers can skip computing a key. */
+  get enabled(): boolean {
+    return this.#options.limit > 0;
+  }
+
   /**
    * Counts one request for `key`. Throws `RateLimitError` (429, `Retry-After` until the window
    * ends) when the key has used up its limit in the current window.
