@@ -34,6 +34,25 @@ test('captured form sends live values and skips sensitive fields', async ({ page
   expect(page.url()).toContain('/capture.html');
 });
 
+test('captured form leaves out fields the form does not define', async ({ page }) => {
+  const posted = recordSubmissions(page);
+  const debugLines: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'debug') debugLines.push(message.text());
+  });
+  await page.goto(`${PAGES}/capture.html`);
+  await page.getByLabel('Email').fill('mia.message@example.test');
+  await page.getByLabel('Message').fill('Please call me back');
+  await page.getByLabel('Password').fill('hunter2');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+
+  const [lead] = await leadsWithEmail('mia.message@example.test');
+  expect(lead!.anonymous).toBe(false);
+  expect(Object.keys(posted[0]!.fields).sort()).toEqual(['company', 'email', 'lastName']);
+  expect(JSON.stringify(posted[0])).not.toMatch(/csrf-4f9a|call me back/);
+  expect(debugLines).toContain('[leadsync] form "contact": skipped fields it does not define: csrf_token, message');
+});
+
 test('values set without input events are sent', async ({ page }) => {
   const posted = recordSubmissions(page);
   await page.goto(`${PAGES}/capture.html`);

@@ -116,6 +116,22 @@ describe('client.loadForm', () => {
     await expect(client().loadForm('contact')).resolves.toEqual(proxy.forms.contact);
   });
 
+  it('fetches each definition once', async () => {
+    proxy.forms.contact = { id: 'contact', munchkinId: '123-ABC-456', fields: [] };
+    const target = client();
+    const requestsBefore = proxy.definitionRequests;
+    await target.loadForm('contact');
+    await target.loadForm('contact');
+    expect(proxy.definitionRequests - requestsBefore).toBe(1);
+  });
+
+  it('fetches again after a failure', async () => {
+    const target = client();
+    await expect(target.loadForm('later')).rejects.toThrow('got HTTP 404');
+    proxy.forms.later = { id: 'later', munchkinId: '123-ABC-456', fields: [] };
+    await expect(target.loadForm('later')).resolves.toEqual(proxy.forms.later);
+  });
+
   it('rejects an unknown form with the URL and status', async () => {
     await expect(client().loadForm('missing')).rejects.toThrow(`GET ${proxy.endpoint}/v1/forms/missing failed: expected HTTP 200 with a "fields" array, got HTTP 404`);
   });

@@ -20,6 +20,7 @@ export interface SubmitRequest {
 export interface Client {
   options: ResolvedOptions;
   log: Logger;
+  /** Fetches the definition of form `formId` once per client. After a failed fetch, the next call fetches again. */
   loadForm(formId: string): Promise<FormDefinition>;
   /** Sends a submission and returns its `submissionId`; `listener` hears its outcomes. */
   submit(request: SubmitRequest, listener: (outcome: Outcome, submissionId: string) => void): string;
@@ -31,7 +32,22 @@ export interface Client {
 export function createClient(options: ResolvedOptions, log: Logger): Client {
   const { endpoint, clickIds, utmDefaults } = options;
   const delivery = createDelivery(options.timeoutMs, log);
+  const definitions = new Map<string, Promise<FormDefinition>>();
   let consent = options.consent === 'granted';
+
+  const formUrl = (formId: string) => `${endpoint}/v1/forms/${encodeURIComponent(formId)}`;
+  /** The page URL or referrer as it may be sent: without query and fragment unless consent is given. */
+  const pageAddress = (url: string) => (consent ? url : withoutQuery(url));
+
+  const fetchDefinition = async (formId: string): Promise<FormDefinition> => {
+    const url = formUrl(formId);
+    const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
+    const definition = response.ok && ((await response.json()) as FormDefinition);
+    if (!Array.isArray(definition && definition.fields)) {
+      throw new Error(`GET ${url} failed: expected HTTP 200 with a "fields" array, got HTTP ${response.status}`);
+    }
+    return definition as FormDefinition;
+  };
 
   // Stored at once, so that a form two pages later still carries the landing page's parameters.
   if (consent) captureAttribution(location.search, clickIds);
@@ -39,14 +55,14 @@ export function createClient(options: ResolvedOptions, log: Logger): Client {
   return {
     options,
     log,
-    async loadForm(formId) {
-      const url = `${endpoint}/v1/forms/${encodeURIComponent(formId)}`;
-      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
-      const definition = response.ok && ((await response.json()) as FormDefinition);
-      if (!Array.isArray(definition && definition.fields)) {
-        throw new Error(`GET ${url} failed: expected HTTP 200 with a "fields" array, got HTTP ${response.status}`);
+    loadForm(formId) {
+      let definition = definitions.get(formId);
+      if (!definition) {
+        definition = fetchDefinition(formId);
+        definitions.set(formId, definition);
+        definition.catch(() => definitions.delete(formId));
       }
-      return definition as FormDefinition;
+      return definition;
     },
     submit({ formId, fields, locale, honeypot, shownAt }, listener) {
       const submissionId = createSubmissionId();
@@ -55,14 +71,14 @@ export function createClient(options: ResolvedOptions, log: Logger): Client {
         fields,
         mktoTrk: consent ? readMunchkinCookie() : undefined,
         context: {
-          pageUrl: consent ? location.href : withoutQuery(location.href),
-          referrer: consent ? document.referrer : withoutQuery(document.referrer),
+          pageUrl: pageAddress(location.href),
+          referrer: pageAddress(document.referrer),
           utm: { ...utmDefaults, ...(consent && captureAttribution(location.search, clickIds)) },
           locale
         },
         signals: { honeypot, elapsedMs: Date.now() - shownAt }
       };
-      delivery.send(`${endpoint}/v1/forms/${encodeURIComponent(formId)}/submissions`, body, (outcome) =>
+      delivery.send(`${formUrl(formId)}/submissions`, body, (outcome) =>
         listener(outcome, submissionId)
       );
       return submissionId;

@@ -3,13 +3,28 @@ import { createClient } from '../client';
 import { createLogger } from '../log';
 import { resolveOptions } from '../options';
 import { startFakeProxy, type FakeProxy } from '../test-support/fake-proxy';
+import type { FormDefinition } from '../types';
 import { captureForm, NATIVE_SUBMIT_WAIT_MS } from './capture-form';
 
 let proxy: FakeProxy;
 const log = createLogger(false);
 
+/**
+ * The definition the fake proxy serves for form "contact". It lists `pw` to show that the widget
+ * still never reads a password field.
+ */
+const SIGNUP_FORM: FormDefinition = {
+  id: 'contact',
+  munchkinId: '123-ABC-456',
+  fields: [
+    { name: 'email', type: 'email', required: true, label: 'Email' },
+    { name: 'firstName', type: 'text', label: 'First name' },
+    { name: 'pw', type: 'text', label: 'Password' }
+  ]
+};
+
 beforeAll(async () => {
-  proxy = await startFakeProxy();
+  proxy = await startFakeProxy({ contact: SIGNUP_FORM });
 });
 afterAll(() => proxy.close());
 afterEach(() => {
@@ -17,12 +32,22 @@ afterEach(() => {
   localStorage.clear();
   proxy.submissions.length = 0;
   proxy.replies.length = 0;
+  proxy.forms = { contact: SIGNUP_FORM };
+  proxy.definitionRequests = 0;
 });
 
-function capture(html: string, submitNative = false) {
+/** Site inputs the definition does not list, beside a defined field marked data-leadsync-ignore. */
+const SIGNUP_HTML = `<form>
+  <input name="email" value="ana@example.test">
+  <input name="firstName" value="Ana" data-leadsync-ignore>
+  <input type="hidden" name="csrf_token" value="t0k3n">
+  <textarea name="message">Call me</textarea>
+</form>`;
+
+function capture(html: string, submitNative = false, logger = log) {
   document.body.innerHTML = html;
   const form = document.querySelector('form')!;
-  const client = createClient(resolveOptions({ endpoint: proxy.endpoint, submitNative }, log), log);
+  const client = createClient(resolveOptions({ endpoint: proxy.endpoint, submitNative }, logger), logger);
   const events: CustomEvent[] = [];
   for (const type of ['leadsync:submit', 'leadsync:success', 'leadsync:error']) {
     document.addEventListener(type, (event) => events.push(event as CustomEvent));
@@ -107,5 +132,38 @@ describe('captureForm', () => {
 
     await vi.waitFor(() => expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:error']));
     expect(events[1]!.detail).toMatchObject({ formId: 'contact', code: 'invalid_field', fields, queued: false });
+  });
+
+  it('sends only the fields the definition defines', async () => {
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
+    const { form, events } = capture(SIGNUP_HTML, false, createLogger(true));
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:success']));
+    expect(proxy.submissions.map((received) => received.fields)).toEqual([{ email: 'ana@example.test' }]);
+    expect(debug).toHaveBeenCalledWith('[leadsync] form "contact": skipped fields it does not define: csrf_token, message');
+    expect(JSON.stringify(debug.mock.calls)).not.toContain('t0k3n');
+  });
+
+  it('loads the definition once per form id', async () => {
+    const { form, events } = capture(SIGNUP_HTML);
+    form.requestSubmit();
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(proxy.submissions).toHaveLength(2));
+    expect(proxy.definitionRequests).toBe(1);
+    expect(proxy.submissions[1]!.fields).toEqual({ email: 'ana@example.test' });
+  });
+
+  it('sends every field when the definition is unavailable', async () => {
+    proxy.forms = {};
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { form, events } = capture(SIGNUP_HTML);
+    form.requestSubmit();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:success']));
+    expect(proxy.submissions[0]!.fields).toEqual({ email: 'ana@example.test', csrf_token: 't0k3n', message: 'Call me' });
+    expect(error.mock.calls[0]![0]).toBe('[leadsync] form "contact": loading the definition failed, so every field is sent:');
   });
 });

@@ -1,22 +1,43 @@
 import type { Client } from '../client';
 import { emit, emitOutcome } from '../events';
 import { localeFor } from '../locale';
-import { readFormValues } from './read-form-values';
+import type { FieldValue } from '../types';
+import { keepDefinedFields, readFormValues } from './read-form-values';
 
 /** How long a native submit waits for the proxy; the outbox and `keepalive` cover slower responses. */
 export const NATIVE_SUBMIT_WAIT_MS = 1_000;
 
 /**
- * Sends the fills of an existing form on each submit. The host's own submission is stopped unless
- * `data-submit-native` (on the form, else on the script tag) lets it go on after the capture.
- * Field errors from the proxy reach the host page through `leadsync:error`, whose `fields` name them.
+ * Sends the fills of an existing form on each submit, limited to the fields the form definition
+ * defines. The host's own submission is stopped unless `data-submit-native` (on the form, else on
+ * the script tag) lets it go on after the capture. Field errors from the proxy reach the host page
+ * through `leadsync:error`, whose `fields` name them.
  */
 export function captureForm(client: Client, form: HTMLFormElement, formId: string): void {
-  const locale = localeFor(form, client.options.locale);
+  const { options, log } = client;
+  const locale = localeFor(form, options.locale);
   const boundAt = Date.now();
   const nativeAttribute = form.getAttribute('data-submit-native');
-  const submitNative = nativeAttribute === null ? client.options.submitNative : nativeAttribute !== 'false';
+  const submitNative = nativeAttribute === null ? options.submitNative : nativeAttribute !== 'false';
   let sending = false;
+
+  // Loaded now, so that the definition is at hand when the visitor submits.
+  client.loadForm(formId).catch(() => {});
+
+  /** Keeps the defined fields. Without a definition it keeps them all, and the proxy decides. */
+  const definedFields = (values: Record<string, FieldValue>): Promise<Record<string, FieldValue>> =>
+    client.loadForm(formId).then(
+      (definition) => {
+        const fields = keepDefinedFields(values, definition);
+        const skipped = Object.keys(values).filter((name) => !(name in fields));
+        if (skipped.length > 0) log.debug(`form "${formId}": skipped fields it does not define: ${skipped.join(', ')}`);
+        return fields;
+      },
+      (error) => {
+        log.error(`form "${formId}": loading the definition failed, so every field is sent:`, error);
+        return values;
+      }
+    );
 
   form.addEventListener('submit', (event) => {
     if (sending) {
@@ -47,13 +68,15 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
       HTMLFormElement.prototype.submit.call(form);
     };
 
-    const request = { formId, fields: readFormValues(form), locale, shownAt: boundAt };
-    const submissionId = client.submit(request, (outcome) => {
-      sending = false;
-      emitOutcome(form, formId, submissionId, outcome);
-      continueNatively();
+    // The values are read now, as the visitor left them; the definition may still be on its way.
+    void definedFields(readFormValues(form)).then((fields) => {
+      const submissionId = client.submit({ formId, fields, locale, shownAt: boundAt }, (outcome) => {
+        sending = false;
+        emitOutcome(form, formId, submissionId, outcome);
+        continueNatively();
+      });
+      emit(form, 'leadsync:submit', { formId, submissionId });
+      setTimeout(continueNatively, NATIVE_SUBMIT_WAIT_MS);
     });
-    emit(form, 'leadsync:submit', { formId, submissionId });
-    setTimeout(continueNatively, NATIVE_SUBMIT_WAIT_MS);
   });
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSensitive, readFormValues } from './read-form-values';
+import { isSensitive, keepDefinedFields, readFormValues } from './read-form-values';
 
 function form(html: string): HTMLFormElement {
   document.body.innerHTML = `<form>${html}</form>`;
@@ -88,5 +88,20 @@ describe('isSensitive', () => {
   ])('%s → %s', (html, expected) => {
     document.body.innerHTML = html;
     expect(isSensitive(document.querySelector('input')!)).toBe(expected);
+  });
+});
+
+describe('keepDefinedFields', () => {
+  it('drops names the definition does not list', () => {
+    const definition = {
+      id: 'contact',
+      munchkinId: '123-ABC-456',
+      fields: [
+        { name: 'email', type: 'email' as const, label: 'Email' },
+        { name: 'newsletter', type: 'checkbox' as const, label: 'News' }
+      ]
+    };
+    const values = { email: 'ana@example.test', newsletter: false, csrf_token: 't0k3n', message: 'Hi' };
+    expect(keepDefinedFields(values, definition)).toEqual({ email: 'ana@example.test', newsletter: false });
   });
 });

@@ -1,4 +1,4 @@
-import type { FieldValue } from '../types';
+import type { FieldValue, FormDefinition } from '../types';
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
@@ -43,4 +43,13 @@ export function readFormValues(form: HTMLFormElement): Record<string, FieldValue
     if (texts.length > 0) values.set(name, texts.join(';'));
   }
   return Object.fromEntries(values);
+}
+
+/**
+ * Keeps the values whose names the form definition lists. The proxy rejects a submission with any
+ * other field (`unknown_field`), and site forms often carry extra inputs such as a CSRF token.
+ */
+export function keepDefinedFields(values: Record<string, FieldValue>, definition: FormDefinition): Record<string, FieldValue> {
+  const names = definition.fields.map((field) => field.name);
+  return Object.fromEntries(Object.entries(values).filter(([name]) => names.includes(name)));
 }
