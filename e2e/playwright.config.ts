@@ -1,8 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './support/browser.ts';
 import { ports, urls } from './support/ports.ts';
 
 const marketoApi = process.env.MARKETO_API ?? 'soap';
+// Each run gets its own outbox file, so a submission queued in one run is never delivered into
+// the next run's emulator. Set through the environment so Playwright's workers agree.
+const outboxPath = (process.env.LEADSYNC_E2E_OUTBOX_PATH ??= join(tmpdir(), `leadsync-e2e-outbox-${process.pid}-${Date.now()}.sqlite`));
 const executablePath = findChromium();
 if (!executablePath) {
   throw new Error(
@@ -37,6 +42,7 @@ export default defineConfig({
       MARKETO_API: marketoApi,
       LEADSYNC_E2E_PAGES: '1',
       LEADSYNC_MIN_FILL_MS: '0',
+      LEADSYNC_OUTBOX_PATH: outboxPath,
     },
   },
 });

@@ -22,6 +22,8 @@ const ENV: Env = {
   MARKETO_MUNCHKIN_ID: '123-ABC-456',
   ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
   LEADSYNC_WIDGET_PATH: join(directory, 'missing-widget.js'),
+  // Keeps these tests off the default outbox file that `pnpm start` uses.
+  LEADSYNC_OUTBOX_PATH: join(directory, 'outbox.sqlite'),
 };
 
 function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
