@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGES, message } from './messages';
 
 describe('messages', () => {
-  it('has every English key in German', () => {
-    expect(Object.keys(MESSAGES.de).sort()).toEqual(Object.keys(MESSAGES.en).sort());
+  it('has an English and a German text for every key', () => {
+    for (const texts of Object.values(MESSAGES)) {
+      expect(texts).toHaveLength(2);
+      expect(texts.every((text) => text.length > 0)).toBe(true);
+    }
   });
 
   it('fills in the length limit', () => {

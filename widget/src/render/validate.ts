@@ -6,13 +6,10 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Checks values against the definition before sending; returns errors in the order of the fields. */
 export function validateFields(fields: FieldDefinition[], values: Record<string, FieldValue>, locale: Locale): FieldError[] {
-  const errors: FieldError[] = [];
-
-  for (const field of fields) {
+  return fields.flatMap((field) => {
     const code = findProblem(field, values[field.name]);
-    if (code) errors.push({ name: field.name, code, message: fieldErrorText({ name: field.name, code, message: '' }, field, locale) });
-  }
-  return errors;
+    return code ? [{ name: field.name, code, message: fieldErrorText({ code }, field, locale) }] : [];
+  });
 }
 
 function findProblem(field: FieldDefinition, value: FieldValue | undefined): string | undefined {
@@ -28,7 +25,7 @@ function findProblem(field: FieldDefinition, value: FieldValue | undefined): str
  * messages are English and name fields by their internal names, so codes without a text of their
  * own (such as the proxy's `invalid_field`) get a general request to check the entry.
  */
-export function fieldErrorText({ code }: FieldError, field: FieldDefinition | undefined, locale: Locale): string {
+export function fieldErrorText({ code }: Pick<FieldError, 'code'>, field: FieldDefinition | undefined, locale: Locale): string {
   const limit = code === 'too_long' ? field?.maxLength : field?.minLength;
   const specific = code === 'required' || code === 'invalid_email' || (/^too_(long|short)$/.test(code) && limit);
   return message(locale, specific ? (code as MessageKey) : 'check', limit);
