@@ -4,7 +4,7 @@ import { createLogger } from '../log';
 import { resolveOptions } from '../options';
 import { startFakeProxy, type FakeProxy } from '../test-support/fake-proxy';
 import type { FormDefinition } from '../types';
-import { captureForm, NATIVE_SUBMIT_WAIT_MS } from './capture-form';
+import { captureForm, DOUBLE_SUBMIT_MS, NATIVE_SUBMIT_WAIT_MS } from './capture-form';
 
 let proxy: FakeProxy;
 const log = createLogger(false);
@@ -79,6 +79,16 @@ describe('captureForm', () => {
     expect(proxy.submissions).toHaveLength(1);
   });
 
+  it('ignores a second submit right after the response', async () => {
+    const { form, events } = capture('<form><input name="email" value="ana@example.test"></form>');
+    form.requestSubmit();
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    form.requestSubmit();
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(proxy.submissions).toHaveLength(1);
+  });
+
   it('lets the host form submit after the proxy answers when asked to', async () => {
     const { form, nativeSubmit, events } = capture('<form><input name="email" value="ana@example.test"></form>', true);
     form.requestSubmit();
@@ -149,7 +159,10 @@ describe('captureForm', () => {
     const { form, events } = capture(SIGNUP_HTML);
     form.requestSubmit();
     await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + DOUBLE_SUBMIT_MS);
     form.requestSubmit();
+    vi.useRealTimers();
 
     await vi.waitFor(() => expect(proxy.submissions).toHaveLength(2));
     expect(proxy.definitionRequests).toBe(1);

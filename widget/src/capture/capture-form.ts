@@ -6,6 +6,8 @@ import { keepDefinedFields, readFormValues } from './read-form-values';
 
 /** How long a native submit waits for the proxy; the outbox and `keepalive` cover slower responses. */
 export const NATIVE_SUBMIT_WAIT_MS = 1_000;
+/** A second submit this soon after the first is a double click, even when the proxy has responded already. */
+export const DOUBLE_SUBMIT_MS = 1_000;
 
 /**
  * Sends the fills of an existing form on each submit, limited to the fields the form definition
@@ -20,6 +22,7 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
   const nativeAttribute = form.getAttribute('data-submit-native');
   const submitNative = nativeAttribute === null ? options.submitNative : nativeAttribute !== 'false';
   let sending = false;
+  let submittedAt = -Infinity;
 
   // Loaded now, so that the definition is at hand when the visitor submits.
   client.loadForm(formId).catch(() => {});
@@ -40,11 +43,12 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
     );
 
   form.addEventListener('submit', (event) => {
-    if (sending) {
+    if (sending || Date.now() - submittedAt < DOUBLE_SUBMIT_MS) {
       event.preventDefault();
       return;
     }
     sending = true;
+    submittedAt = Date.now();
     let native = false;
 
     // Host handlers may cancel the submit to send the form themselves (with fetch, say), and they
