@@ -8,7 +8,7 @@ export interface PreparedRequest {
 
 export interface LoadResult {
   requests: number;
-  /** Requests answered with a status other than 200. */
+  /** Requests whose response status was not 200. */
   failures: number;
   /** Wall time of the whole run, in ms. */
   elapsedMs: number;
@@ -18,7 +18,7 @@ export interface LoadResult {
   statuses: Record<number, number>;
 }
 
-/** Sends every request once, `concurrency` at a time, and resolves when all are answered. */
+/** Sends every request once, `concurrency` at a time, and resolves when every response has arrived. */
 export async function runLoad(requests: readonly PreparedRequest[], concurrency: number): Promise<LoadResult> {
   const latenciesMs: number[] = [];
   const statuses: Record<number, number> = {};

@@ -27,7 +27,7 @@ const REQUESTS = readCount('BENCH_REQUESTS', 1500);
 const CONCURRENCY = readCount('BENCH_CONCURRENCY', 32);
 const ROUNDS = readCount('BENCH_ROUNDS', 3);
 const WARMUP_REQUESTS = 200;
-const DISTINCT_LEADS = 4 * 32;
+const DISTINCT_LEADS = 4 * CONCURRENCY;
 
 const USER_ID = 'leadsync_demo_1A2B3C4D5E6F';
 const ENCRYPTION_KEY = 'demo-encryption-key';
@@ -119,7 +119,9 @@ interface Lead {
  * and cookie, so every call after the first few updates an existing lead. NOTE: the emulator
  * copies every stored lead on each e-mail lookup, so a store that grew by one lead per request
  * would slow each later call and the emulator, not the code under test, would set the pace.
- * With more distinct leads than requests in flight, the proxy's e-mail lock never waits.
+ * With four times as many visitors as requests in flight, two requests of one visitor overlap
+ * only when one of them is slower than the many requests between them, so the proxy's e-mail
+ * lock seldom waits.
  */
 function leads(round: number, count: number): Lead[] {
   return Array.from({ length: count }, (_, index) => {
@@ -144,7 +146,7 @@ function submissionJson(lead: Lead): string {
   });
 }
 
-/** The envelope the proxy would send for `lead`, signed now; valid within the emulator's 15-minute window. */
+/** Returns the envelope the proxy would send for `lead`, signed now; valid within the emulator's 15-minute window. */
 async function envelope(lead: Lead): Promise<string> {
   const timestamp = formatTimestamp(new Date(), 0);
   const signature = await signRequest(USER_ID, ENCRYPTION_KEY, timestamp);
@@ -213,7 +215,7 @@ function report(totals: Record<TargetName, TargetTotals>): void {
   }
 
   const failed = TARGETS.filter((name) => totals[name].failures > 0);
-  for (const name of failed) console.log(`\n${name} answered statuses ${JSON.stringify(totals[name].statuses)}; its figures are not valid.`);
+  for (const name of failed) console.log(`\n${name} returned statuses ${JSON.stringify(totals[name].statuses)}; its figures are not valid.`);
   if (failed.length > 0) process.exitCode = 1;
 }
 
@@ -236,7 +238,7 @@ async function main(): Promise<void> {
         MARKETO_MUNCHKIN_ID: MUNCHKIN_ID,
         ALLOWED_ORIGINS: ORIGIN,
         HOST: '127.0.0.1',
-        // Every request comes from one address and each visitor submits many times; the
+        // Every request comes from one address, and each visitor submits many times. The
         // emulator's limits are raised, so the proxy's own call limits are raised with them.
         RATE_LIMIT_PER_ADDRESS: '0',
         RATE_LIMIT_PER_EMAIL: '0',

@@ -1,5 +1,5 @@
 /**
- * Abuse rules of the submission route through `app.request()`: CORS on error answers, rate
+ * Abuse rules of the submission route through `app.request()`: CORS on error responses, rate
  * limits per address and per e-mail address, bot signals, Turnstile and the consent flag.
  * Each test checks the status and whether the fake Marketo was called.
  */

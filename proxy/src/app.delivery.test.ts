@@ -13,7 +13,7 @@ import { faultReply, successReply } from './testing/soap-replies.js';
 const created: FakeReply = { status: 200, body: successReply(4242, 'CREATED') };
 const html500: FakeReply = { status: 500, body: '<html><body>Internal Server Error</body></html>', contentType: 'text/html' };
 
-/** A fetch that answers after `delayMs` and records how many requests were open at once. */
+/** Returns a fetch that responds after `delayMs` and records how many requests were open at once. */
 function slowUpstream(delayMs: number, reply: (body: string) => FakeReply = () => created) {
   let open = 0;
   let peak = 0;

@@ -1,7 +1,7 @@
 /**
- * Property-based tests of the submission route: hostile field values and odd JSON shapes never
- * produce a 5xx, and every envelope sent upstream is well-formed XML (read with saxes, a strict
- * parser the proxy does not use) that carries each accepted value back exactly.
+ * Property-based tests of the submission route. Hostile field values and odd JSON shapes never
+ * produce a 5xx. Every envelope sent upstream is well-formed XML that carries each accepted value
+ * back exactly; saxes, a strict parser the proxy does not use, reads it.
  */
 import fc from 'fast-check';
 import { SaxesParser } from '../../emulator/node_modules/saxes/saxes.js';

@@ -16,7 +16,7 @@ import { publicForm } from './forms/public-form.js';
 import { respondWithError } from './http/error-response.js';
 import { allowedOriginsCors, requireAllowedOrigin } from './http/origin.js';
 import { requireJsonContentType } from './http/require-json.js';
-import { createJsonLogger, maskEmailAddresses, type Logger, type LogFields } from './log.js';
+import { createJsonLogger, maskEmailAddresses, type Logger, type LogFields, type LogLevel } from './log.js';
 import { createTransport } from './marketo/create-transport.js';
 import type { LeadTransport } from './marketo/transport.js';
 import { limitBodySize } from './middleware/body-limit/index.js';
@@ -73,7 +73,7 @@ export interface AppDeps {
   outboxStats?: () => Promise<OutboxStats>;
   /** Decides delivery retries. Default: `createRetryPolicy()`; for MARKETO_API=rest, no retry on top of the REST client's own. */
   retryPolicy?: RetryPolicy;
-  /** Stores submissions whose delivery failed with a retryable error, answered `202 queued`. Default: none. */
+  /** Stores submissions whose delivery failed with a retryable error; they get `202 queued`. Default: none. */
   outbox?: Outbox;
 }
 
@@ -196,9 +196,9 @@ export function createCallLimiter(config: ProxyConfig): CallLimiter {
 }
 
 /**
- * The delivery retries SOAP calls. NOTE: the REST client resends each of its calls itself
- * (`marketo/rest/rest-client.ts`, per call and aware of which calls are idempotent), so the
- * delivery does not retry REST attempts again, which would multiply the calls.
+ * Returns the delivery's retry policy, which retries SOAP calls. NOTE: the REST client resends
+ * each of its calls itself (`marketo/rest/rest-client.ts`, per call and aware of which calls are
+ * idempotent), so the delivery does not retry REST attempts again, which would multiply the calls.
  */
 export function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
   return config.marketo.api === 'rest' ? createRetryPolicy({ maxAttempts: 1 }) : createRetryPolicy();
@@ -208,6 +208,12 @@ export function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
  * Logs an error that ends a request: upstream and unexpected failures as errors, rate-limited
  * requests as warnings (so a flood is counted, not printed line by line), other client mistakes as info.
  */
+function levelForStatus(status: number): LogLevel {
+  if (status >= 500) return 'error';
+  if (status === 429) return 'warn';
+  return 'info';
+}
+
 function logCaughtError(log: Logger, error: unknown, ids: LogFields): void {
   if (error instanceof MarketoError) {
     log.log('error', error.message, {
@@ -220,8 +226,7 @@ function logCaughtError(log: Logger, error: unknown, ids: LogFields): void {
     return;
   }
   if (error instanceof LeadsyncError) {
-    const level = error.status >= 500 ? 'error' : error.status === 429 ? 'warn' : 'info';
-    log.log(level, `Request rejected: ${error.message}`, { ...ids, code: error.code });
+    log.log(levelForStatus(error.status), `Request rejected: ${error.message}`, { ...ids, code: error.code });
     return;
   }
 

@@ -86,7 +86,7 @@ export interface AbuseSettings {
   turnstile: { secretKey: string; verifyUrl: string } | undefined;
 }
 
-/** How the proxy paces and bounds its calls to Marketo. */
+/** Pace and time bounds of the proxy's calls to Marketo. */
 export interface DeliverySettings {
   /** Marketo calls in flight at once; Marketo allows 10 per instance. */
   maxConcurrentCalls: number;
@@ -112,8 +112,9 @@ export const CONFIG_DEFAULTS = {
   // Marketo's documented per-instance limits.
   maxConcurrentCalls: 10,
   maxCallsPer20Seconds: 100,
-  // The queue wait ends before the widget's 10-second request timeout; the delivery budget
-  // allows the retries, and a widget retry with the same submissionId joins the running delivery.
+  // The queue wait ends before the widget's 10-second request timeout. The delivery budget
+  // leaves room for the retries, because a widget retry with the same submissionId joins the
+  // running delivery instead of starting another.
   queueTimeoutMs: 5_000,
   deliveryTimeoutMs: 30_000,
   outboxDrainIntervalMs: 30_000,

@@ -68,7 +68,7 @@ export class RequestError extends LeadsyncError {
   }
 }
 
-/** Which rate limit a request exceeded. */
+/** Scope of the rate limit a request exceeded. */
 export type RateLimitScope = 'address' | 'email';
 
 /** Too many submissions from one client address or for one e-mail address: HTTP 429 with `Retry-After`. */
@@ -90,7 +90,7 @@ export class RateLimitError extends LeadsyncError {
 /**
  * A submission the proxy could not deliver in time because Marketo's call limits kept it
  * waiting (no free slot within the queue timeout) or the delivery budget ran out. Nothing
- * proves Marketo failed, so it is answered 503 `upstream_unavailable`, retryable.
+ * proves Marketo failed, so the response is 503 `upstream_unavailable`, retryable.
  */
 export class DeliveryTimeoutError extends LeadsyncError {
   override name = 'DeliveryTimeoutError';
@@ -117,7 +117,7 @@ export class BotCheckFailedError extends LeadsyncError {
   }
 }
 
-/** The Turnstile verification service gave no answer: 503, retryable. */
+/** The Turnstile verification service returned no result: 503, retryable. */
 export class BotCheckUnavailableError extends LeadsyncError {
   override name = 'BotCheckUnavailableError';
 

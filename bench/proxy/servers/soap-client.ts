@@ -1,6 +1,6 @@
 /**
- * What a Node developer would otherwise write: a Hono route that takes the widget's JSON and
- * calls syncLead through the npm `soap` client, built from the emulator's WSDL, with the
+ * The route a Node developer would otherwise write: a Hono route that takes the widget's JSON
+ * and calls syncLead through the npm `soap` client, built from the emulator's WSDL, with the
  * AuthenticationHeader signed per call.
  */
 import { createHmac } from 'node:crypto';

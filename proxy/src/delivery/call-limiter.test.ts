@@ -94,13 +94,13 @@ describe('CallLimiter rate window', () => {
 
   it('counts calls in flight against the window', async () => {
     const limiter = new CallLimiter({ maxConcurrent: 10, maxCallsPerWindow: 2, windowMs: 20_000, queueTimeoutMs: 60_000 });
-    const held: ReleaseSlot[] = [await limiter.acquire(), await limiter.acquire()];
+    const releases: ReleaseSlot[] = [await limiter.acquire(), await limiter.acquire()];
 
     const third = limiter.acquire();
     await vi.advanceTimersByTimeAsync(30_000);
     expect(await settled(third)).toBe('pending');
 
-    held[0]!();
+    releases[0]!();
     await vi.advanceTimersByTimeAsync(19_999);
     expect(await settled(third)).toBe('pending');
     await vi.advanceTimersByTimeAsync(1);

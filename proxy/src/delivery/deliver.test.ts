@@ -69,9 +69,9 @@ describe('createDeliver retries', () => {
 
     const result = await createDeliver({ transport, policy: NO_JITTER })(LEAD, recordingLog());
 
-    expect(result.ok).toBe(false);
+    if (result.ok) throw new Error('expected the delivery to fail');
     expect(upstream.calls).toBe(2);
-    expect(!result.ok && (result.error as MarketoError).faultCode).toBe(20016);
+    expect((result.error as MarketoError).faultCode).toBe(20016);
   });
 
   it('does not retry an authentication fault', async () => {
@@ -105,7 +105,8 @@ describe('createDeliver budget', () => {
     const result = await createDeliver({ transport: hanging, budgetMs: 30 })(LEAD, recordingLog());
 
     expect(result).toMatchObject({ ok: false, retryable: true, attempts: 1 });
-    expect(!result.ok && result.error).toBeInstanceOf(DeliveryTimeoutError);
+    if (result.ok) throw new Error('expected the delivery to fail');
+    expect(result.error).toBeInstanceOf(DeliveryTimeoutError);
   });
 
   it('skips a retry whose backoff would end after the deadline', async () => {

@@ -5,7 +5,7 @@ import type { Counter } from '../observability/metrics.js';
 import { KeyedLock } from './keyed-lock.js';
 import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
 
-/** What became of one delivery. A failure is returned, not thrown, so an outbox can take it. */
+/** Outcome of one delivery. A failure is returned, not thrown, so an outbox can take it. */
 export type DeliveryResult =
   | { ok: true; outcome: SyncOutcome; attempts: number }
   | {

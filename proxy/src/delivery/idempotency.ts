@@ -37,8 +37,8 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Makes a submission take effect once per `submissionId`. The first request runs the work and
- * stores its response for 24 hours; a repeat gets that response without calling Marketo, and a
- * repeat that arrives while the first is still running waits for it and gets its response.
+ * stores its response for 24 hours. A repeat gets that response without calling Marketo. A
+ * repeat that arrives while the first is still running waits for it and gets the same response.
  *
  * Only responses are stored. A request that fails with an error stores nothing, so the client's
  * retry with the same id runs the work again. An id reused for a submission with other content
@@ -100,8 +100,8 @@ export class IdempotencyGuard {
  * Context and signals are left out: the widget may drop tracking data from a queued
  * submission before it retries.
  *
- * The hash is not cryptographic, because it only tells a client bug (an id reused for other
- * content) from a retry: taking over another submission's record would need its random UUID.
+ * The hash is not cryptographic, because it only distinguishes a client bug (an id reused for
+ * other content) from a retry. Taking over another submission's record would need its random UUID.
  * WebCrypto's asynchronous SHA-256 was the largest single cost in a CPU profile of the proxy
  * under `pnpm bench:proxy` load on Node 20.
  */
@@ -135,8 +135,14 @@ function sortKeys(value: unknown): unknown {
 
   // Object.fromEntries defines `__proto__` as a plain own key, and JSON.stringify then keeps
   // this insertion order (integer-like keys always come first, in ascending order).
-  const sorted = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = Object.entries(value).sort(([a], [b]) => compareCodeUnits(a, b));
   return Object.fromEntries(sorted.map(([key, entry]) => [key, sortKeys(entry)]));
+}
+
+/** Orders strings by UTF-16 code units, like the default sort, independent of the locale. */
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function readRecord(value: StoredValue | undefined): IdempotencyRecord | undefined {

@@ -11,7 +11,7 @@ export interface LimitFetchOptions {
 }
 
 /**
- * Wraps `fetch` so every upstream HTTP request holds a limiter slot from sending until its
+ * Wraps `fetch` so every upstream HTTP request occupies a limiter slot from sending until its
  * response headers arrive, when Marketo has finished the call. Because the limit applies per
  * HTTP request, a transport that makes several requests per lead (REST: upsert, then
  * associate) is counted exactly, without knowing about the limiter.

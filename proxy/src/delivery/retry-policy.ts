@@ -36,9 +36,9 @@ const BACKOFF_KINDS: ReadonlySet<MarketoErrorKind> = new Set(['rate', 'concurren
  * - Retryable failures are sent again after an exponential backoff with full jitter: a random
  *   wait up to `min(maxDelayMs, baseDelayMs * 2^(retry - 1))`, so that proxies recovering from
  *   the same outage do not retry in step.
- * - An expired request timestamp (SOAP 20016) is sent again at once, and only once: the
- *   transport signs every attempt with a fresh timestamp, so one retry fixes a slow clock or
- *   a slow network, and a second 20016 means the clock is wrong.
+ * - An expired request timestamp (SOAP 20016) is sent again at once, and only once. The
+ *   transport signs every attempt with a fresh timestamp, so one retry overcomes a slow
+ *   network. A second 20016 means the clock is wrong, which no retry fixes.
  * - Authentication failures, rejected values and the daily quota are never retried, because
  *   the same request fails the same way until someone changes the configuration or a day passes.
  */

@@ -1,13 +1,13 @@
 import { MetricsRegistry, type Counter, type Histogram } from './metrics.js';
 
-/** What became of a submission request, the `outcome` label of `leadsync_submissions_total`. */
+/** Outcome of a submission request, the `outcome` label of `leadsync_submissions_total`. */
 export type SubmissionOutcome =
   | 'created'
   | 'updated'
   | 'queued'
-  /** Flagged as a bot: answered like a success and not sent to Marketo. */
+  /** Flagged as a bot: given a success response and not sent to Marketo. */
   | 'bot'
-  /** A repeated `submissionId`: answered with the stored first result, or joined to the running one. */
+  /** A repeated `submissionId`: given the stored first response, or joined to the running request. */
   | 'replayed'
   | 'rate_limited'
   /** Rejected for its content: invalid JSON, unknown form, invalid fields and the like. */
@@ -19,7 +19,7 @@ export type SubmissionOutcome =
 export interface UpstreamLoad {
   /** Calls waiting for a slot. */
   queued: number;
-  /** Calls sent and not yet answered. */
+  /** Calls sent that have no response yet. */
   inFlight: number;
 }
 

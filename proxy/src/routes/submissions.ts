@@ -19,21 +19,21 @@ import { childLogger } from '../observability/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 
 /**
- * What the proxy did with the posted cookie: `CookieOutcome`, or `not_sent_consent` when the
- * submission says the visitor declined tracking (`context.consent: false`).
+ * Outcome for the posted cookie: `CookieOutcome`, or `not_sent_consent` when the submission
+ * states that the visitor declined tracking (`context.consent: false`).
  */
 export type SubmissionCookieOutcome = CookieOutcome | 'not_sent_consent';
 
-/** Body of a `200` answer. */
+/** Body of a `200` response. */
 export interface SubmissionSuccess {
   submissionId: string;
   status: 'created' | 'updated';
-  /** Marketo's lead id. Absent only in the answer to a submission flagged as a bot, which is never sent. */
+  /** Marketo's lead id. Absent only in the response to a submission flagged as a bot, which is never sent. */
   leadId?: number;
   cookie: SubmissionCookieOutcome;
 }
 
-/** Body of a `202` answer: accepted, stored in the outbox, delivered later. */
+/** Body of a `202` response: accepted, stored in the outbox, delivered later. */
 export interface SubmissionQueued {
   submissionId: string;
   status: 'queued';
@@ -47,7 +47,7 @@ export interface SubmissionHandlerOptions {
   idempotency: IdempotencyGuard;
   botCheck: BotCheck;
   emailLimiter: RateLimiter;
-  /** Receives submissions whose delivery failed with a retryable error. Default: none, so they are answered with the error. */
+  /** Receives submissions whose delivery failed with a retryable error. Default: none, so they get the error response. */
   outbox?: Outbox | undefined;
   log: Logger;
   /** Clock in ms since the epoch. Default `Date.now`. */
@@ -74,7 +74,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     const bot = await options.botCheck.check(form, { signals: submission.signals, submissionId, remoteAddress: c.get('clientAddress') });
     if (bot.bot) {
       c.set('submissionOutcome', 'bot');
-      log.log('info', 'Submission flagged as a bot; answered as created and not sent to Marketo', {
+      log.log('info', 'Submission flagged as a bot; returned status created and sent nothing to Marketo', {
         reason: bot.reason,
         elapsedMs: bot.elapsedMs,
         minFillMs: bot.minFillMs,
@@ -140,7 +140,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
 
     if (replayed) {
       c.set('submissionOutcome', 'replayed');
-      log.log('info', 'Repeated submissionId; answered with the first result without calling Marketo', {
+      log.log('info', 'Repeated submissionId; returned the first response without calling Marketo', {
         leadId: typeof response.body.leadId === 'number' ? response.body.leadId : undefined,
       });
     }

@@ -20,7 +20,7 @@ const DEFAULT_MAX_ENTRIES = 100_000;
 /**
  * An in-process `KeyValueStore` and `CounterStore`. Expired entries are dropped when read; when
  * the store is full, the oldest written entry makes room, which is also the one expiring first
- * as long as one store holds entries of one lifetime. It serves one process only: behind a load
+ * as long as one store contains entries of one lifetime. It serves one process only: behind a load
  * balancer, or on an edge runtime with many isolates, each instance counts and remembers on its own.
  */
 export class MemoryStore implements KeyValueStore, CounterStore {

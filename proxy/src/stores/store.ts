@@ -1,7 +1,7 @@
 /**
  * Storage the proxy keeps between requests: idempotency records and rate-limit counters. The
- * interfaces are asynchronous so an edge runtime can back them with a shared platform store
- * (a Durable Object, a database); `MemoryStore` backs them on Node.
+ * interfaces are asynchronous, so an edge runtime can back them with a shared platform store
+ * such as a Durable Object. `MemoryStore` backs them on Node.
  */
 
 /** Values a store accepts: anything that survives `structuredClone` and JSON. */

@@ -79,7 +79,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   return { app, upstream, logs, rawLogs };
 }
 
-/** A valid submission of the demo contact form, as the widget posts it. */
+/** Returns a valid submission of the demo contact form, as the widget posts it. */
 export function submission(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     submissionId: crypto.randomUUID(),

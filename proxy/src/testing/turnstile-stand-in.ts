@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 export const TURNSTILE_TEST_SECRET = 'turnstile-test-secret';
 /** The only token the stand-in accepts. */
 export const VALID_TURNSTILE_TOKEN = 'valid-turnstile-token';
-/** A token for which the stand-in answers HTTP 500 with an HTML page. */
+/** A token for which the stand-in returns HTTP 500 with an HTML page. */
 export const BROKEN_TURNSTILE_TOKEN = 'answer-with-http-500';
 
 export interface SiteverifyRequest {
@@ -24,7 +24,7 @@ export interface TurnstileStandIn {
 
 /**
  * Starts the stand-in on an ephemeral loopback port. Like siteverify, it reads a form-encoded
- * body and answers `{"success", "error-codes"}`; a repeated `idempotency_key` gets the first result.
+ * body and returns `{"success", "error-codes"}`. A repeated `idempotency_key` gets the first result.
  */
 export function startTurnstileStandIn(): Promise<TurnstileStandIn> {
   const requests: SiteverifyRequest[] = [];

@@ -7,8 +7,8 @@ const DECIMAL = /^[0-9]+$/;
 
 /**
  * Rejects a body larger than `maxBytes` with 413. A request that declares its length is judged
- * by `Content-Length` alone, which the runtime's HTTP parser holds the body to, so the body is
- * not touched here. On Node this keeps @hono/node-server's fast path, which reads the body
+ * by `Content-Length` alone, because the runtime's HTTP parser never delivers more body than
+ * declared, so the body is not touched here. On Node this keeps @hono/node-server's fast path, which reads the body
  * straight from the socket; wrapping it in a web stream first cost more CPU per submission than
  * the proxy's own checks. A streamed body without a length is counted as it arrives.
  */

@@ -29,18 +29,18 @@ export type BotCheckResult = { bot: false } | { bot: true; reason: BotReason; el
 
 export interface BotCheck {
   /**
-   * Judges a submission. Resolves `{ bot: true }` for a filled honeypot or a too-fast fill,
-   * which the caller answers like a success without sending anything to Marketo. Throws
-   * `RequestError` for malformed signals, `BotCheckFailedError` for a rejected Turnstile token
-   * and `BotCheckUnavailableError` when Turnstile cannot be reached.
+   * Judges a submission. Resolves `{ bot: true }` for a filled honeypot or a too-fast fill; the
+   * caller then returns a success response and sends nothing to Marketo. Throws `RequestError`
+   * for malformed signals, `BotCheckFailedError` for a rejected Turnstile token and
+   * `BotCheckUnavailableError` when Turnstile cannot be reached.
    */
   check(form: FormDefinition, request: BotCheckRequest): Promise<BotCheckResult>;
 }
 
 /**
  * Creates the bot check of submissions. It runs inside the submission handler rather than as
- * route middleware, because it needs the parsed body and must run after the idempotency lookup:
- * a Turnstile token is valid for one verification, so a repeated submission must not be
+ * route middleware, because it needs the parsed body and must run after the idempotency lookup.
+ * A Turnstile token is valid for one verification, so a repeated submission must not be
  * verified again.
  */
 export function createBotCheck(options: BotCheckOptions = {}): BotCheck {

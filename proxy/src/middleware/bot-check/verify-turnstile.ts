@@ -28,8 +28,8 @@ const ERROR_CODE = /^[a-z0-9-]{1,64}$/;
 
 /**
  * Verifies a Turnstile token with Cloudflare's siteverify API. A token is valid for 300 seconds
- * and for one verification, so the submission id goes along as `idempotency_key`: a retried
- * verification of the same submission gets the first answer instead of `timeout-or-duplicate`.
+ * and for one verification, so the submission id goes along as `idempotency_key`. A retried
+ * verification of the same submission then gets the first result instead of `timeout-or-duplicate`.
  *
  * Throws `RequestError` 403 `bot_check_failed` for a missing or rejected token, and
  * `LeadsyncError` 503 `bot_check_unavailable` (retryable) when siteverify cannot be reached or
@@ -63,7 +63,7 @@ async function postSiteverify(form: URLSearchParams, options: TurnstileOptions):
 
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok || typeof body !== 'object' || body === null || typeof (body as { success?: unknown }).success !== 'boolean') {
-    throw unavailable(`Turnstile siteverify answered HTTP ${response.status} without its JSON result`);
+    throw unavailable(`Turnstile siteverify returned HTTP ${response.status} without its JSON result`);
   }
 
   const { success, 'error-codes': errorCodes } = body as { success: boolean; 'error-codes'?: unknown };

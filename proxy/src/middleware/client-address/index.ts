@@ -22,9 +22,9 @@ const IP_ADDRESS = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]{2,45}(?:%[0-
  *
  * By default that is the runtime's peer address. Behind a reverse proxy every request comes from
  * the proxy, so the operator names the header that proxy sets: `cf-connecting-ip` (Cloudflare)
- * or `x-forwarded-for`, of which the last entry is used because it was added by the proxy in
- * front and cannot be forged by the client. A header that is missing or malformed falls back
- * to the runtime address.
+ * or `x-forwarded-for`. Of `X-Forwarded-For` the last entry is used, because the proxy in front
+ * added it and the client cannot forge it. A header that is missing or malformed falls back to
+ * the runtime address.
  */
 export function clientAddress(options: ClientAddressOptions = {}): MiddlewareHandler<ClientAddressEnv> {
   const readRuntime = options.runtimeAddress ?? (() => undefined);

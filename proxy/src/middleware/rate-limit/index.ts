@@ -45,7 +45,7 @@ export class RateLimiter {
 
 /**
  * Returns the rate-limit key of an e-mail address: a SHA-256 hex digest of the lower-cased
- * address, so a shared counter store never holds the address itself.
+ * address, so a shared counter store never contains the address itself.
  */
 export async function emailRateLimitKey(email: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email.trim().toLowerCase()));
