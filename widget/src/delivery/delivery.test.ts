@@ -2,7 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createLogger } from '../log';
 import { startFakeProxy, type FakeProxy } from '../test-support/fake-proxy';
 import type { SubmissionBody } from '../types';
-import { createDelivery, OUTBOX_KEY, OUTBOX_MAX_AGE_MS, type OutboxEntry, type Outcome } from './delivery';
+import {
+  createDelivery as createDeliveryUnderTest,
+  OUTBOX_KEY,
+  OUTBOX_MAX_AGE_MS,
+  type Delivery,
+  type OutboxEntry,
+  type Outcome
+} from './delivery';
 
 let proxy: FakeProxy;
 const log = createLogger(false);
@@ -11,7 +18,17 @@ beforeAll(async () => {
   proxy = await startFakeProxy();
 });
 afterAll(() => proxy.close());
+// Every test's queues are stopped afterwards: a retry timer left running would send the next
+// test's entries from the shared localStorage outbox, like a second tab, and skew its counts.
+const deliveries: Delivery[] = [];
+function createDelivery(...args: Parameters<typeof createDeliveryUnderTest>): Delivery {
+  const delivery = createDeliveryUnderTest(...args);
+  deliveries.push(delivery);
+  return delivery;
+}
+
 afterEach(() => {
+  for (const delivery of deliveries.splice(0)) delivery.stop();
   localStorage.clear();
   proxy.submissions.length = 0;
   proxy.replies.length = 0;

@@ -37,6 +37,8 @@ export interface Delivery {
   flush(all?: boolean): void;
   /** Changes the body of every waiting entry, for example to drop tracking data. */
   rewrite(change: (body: SubmissionBody) => void): void;
+  /** Cancels the retry timer; entries stay in the outbox for another page or tab. */
+  stop(): void;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createDelivery(timeoutMs: number, log: Logger): Delivery {
   // Used when the visitor blocks localStorage: the outbox then lasts as long as the page.
   let memory: OutboxEntry[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
 
   // Read on every use because other tabs change the outbox too.
   const load = (): OutboxEntry[] => {
@@ -98,6 +101,7 @@ export function createDelivery(timeoutMs: number, log: Logger): Delivery {
 
   const schedule = (): void => {
     clearTimeout(timer);
+    if (stopped) return;
     const waiting = load().filter((entry) => !inFlight.has(entry.body.submissionId));
     const nextAt = Math.min(...waiting.map((entry) => entry.nextAt));
     if (nextAt < Infinity) timer = setTimeout(() => flush(), nextAt - Date.now());
@@ -123,6 +127,10 @@ export function createDelivery(timeoutMs: number, log: Logger): Delivery {
     flush,
     rewrite(change) {
       save(load().map((entry) => (change(entry.body), entry)));
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     }
   };
 }
