@@ -4,6 +4,7 @@
  * already set in the environment wins.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startStaticServer, type RunningServer } from './static-server.ts';
@@ -51,6 +52,21 @@ export function demoEnvironment(env: NodeJS.ProcessEnv): Record<string, string> 
     if (value !== undefined) merged[name] = value;
   }
   return merged;
+}
+
+/**
+ * Fails, naming the variable, when something already listens on the port. Without this check the
+ * health checks below would reach that other server and the demo would run wired to it.
+ */
+async function assertPortFree(variable: string, port: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolveProbe, rejectProbe) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      const fix = `Stop the process that uses it, or choose another port, e.g. ${variable}=${Number(port) + 1000} pnpm start`;
+      rejectProbe(new Error(error.code === 'EADDRINUSE' ? `${variable}=${port}: 127.0.0.1:${port} is already in use. ${fix}.` : `${variable}=${port}: cannot listen on 127.0.0.1:${port} (${error.message}).`));
+    });
+    probe.listen(Number(port), '127.0.0.1', () => probe.close(() => resolveProbe()));
+  });
 }
 
 function startService(name: string, entry: string, env: Record<string, string>, log: (line: string) => void): ChildProcess {
@@ -111,6 +127,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
+    for (const variable of ['EMULATOR_PORT', 'PORT', 'DEMO_PORT']) await assertPortFree(variable, env[variable]!);
+
     const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
     const emulator = startService('emulator', 'emulator/src/main.ts', env, log);
     children.push(emulator);

@@ -26,7 +26,7 @@ Leadsync demo is running (Marketo API: ${stack.env.MARKETO_API})
   Demo site          ${stack.demoUrl}/
   Lead inspector     ${stack.emulatorUrl}/
   Proxy              ${stack.proxyUrl}/healthz
-  Marketo emulator   ${stack.emulatorUrl}/soap/mktows/2_9
+  Marketo endpoint   ${stack.env.MARKETO_API === 'rest' ? `${stack.env.MARKETO_REST_ENDPOINT}/rest/v1/leads.json` : stack.env.MARKETO_SOAP_ENDPOINT}
 Press Ctrl-C to stop.
 `);
 

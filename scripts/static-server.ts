@@ -2,7 +2,8 @@
  * A small static file server for the demo site and the end-to-end test pages.
  *
  * HTML, JS and CSS files may contain `{{NAME}}` placeholders, filled from `variables` at serve
- * time, so the same pages work whichever ports the emulator and the proxy listen on. A
+ * time, so the same pages work whichever ports the emulator and the proxy listen on. A POST gets
+ * the page like a GET, so a site form can post to a static thank-you page. A
  * `_headers.json` file at a root adds response headers per path (for example a strict
  * Content-Security-Policy for one page); its values are filled the same way.
  */
@@ -58,7 +59,8 @@ export async function startStaticServer(options: StaticServerOptions): Promise<R
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const mount = mounts.find((candidate) => pathname === candidate.prefix.slice(0, -1) || pathname.startsWith(candidate.prefix));
-    if (!mount || (request.method !== 'GET' && request.method !== 'HEAD')) {
+    // POST serves the page too, as a site's form handler would answer with a thank-you page.
+    if (!mount || !['GET', 'HEAD', 'POST'].includes(request.method ?? '')) {
       response.writeHead(mount ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(mount ? 'Method not allowed' : 'Not found');
       return;
     }

@@ -61,6 +61,8 @@ test('captured webinar form turns the anonymous visitor into a known lead with b
   await page.getByLabel('First name').fill('Ben');
   await page.getByLabel('Company').fill('Zoë GmbH');
   await page.getByRole('button', { name: 'Save my seat' }).click();
+  // The form carries data-submit-native: after the capture it goes on to the site's own page.
+  await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
 
   await expect.poll(async () => (await emulatorLeads()).some((lead) => lead.email === 'ben.webinar@example.test')).toBe(true);
   await expectKnownLeadWithHistory(cookie, 'ben.webinar@example.test', 'Ben');
