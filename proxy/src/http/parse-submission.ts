@@ -1,4 +1,5 @@
 import { RequestError } from '../errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
 /** The JSON body of `POST /v1/forms/{formId}/submissions`. */
 export interface SubmissionRequest {
@@ -22,6 +23,11 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** Parses the request text as a submission. Throws `RequestError` (`invalid_json`, `invalid_request`). */
 export function parseSubmission(text: string): SubmissionRequest {
+  // Checked before recursive code (key sorting, JSON.stringify) walks the parsed value.
+  if (exceedsJsonDepth(text)) {
+    throw invalidRequest(`The body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; send "fields" as an object of plain values.`);
+  }
+
   const body = parseJson(text);
   if (!isObject(body)) throw invalidRequest('The body must be a JSON object with "submissionId" and "fields".');
 
