@@ -21,9 +21,12 @@ test('required consent: no cookie, no parameters, nothing stored', async ({ page
   expect(await storedKeys(page)).toEqual([]);
 
   await page.getByLabel('Business email').fill('no.consent@example.test');
+  const answer = page.waitForResponse((response) => response.url().endsWith('/submissions'));
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByRole('status')).toHaveText('Thank you! We will be in touch shortly.');
+  expect((await (await answer).json()).cookie).toBe('not_sent_consent');
 
+  expect(posted[0]!.context.consent).toBe(false);
   expect(posted[0]!.mktoTrk).toBeUndefined();
   expect(posted[0]!.context.utm).toEqual({});
   expect(posted[0]!.context.pageUrl).toMatch(/\/e2e\/widget\/consent\.html$/);
@@ -40,9 +43,12 @@ test('consent given later adds cookie and parameters', async ({ page }) => {
 
   expect(await page.evaluate(() => window.Leadsync!.consent!(true))).toBe(true);
   await page.getByLabel('Business email').fill('late.consent@example.test');
+  const answer = page.waitForResponse((response) => response.url().endsWith('/submissions'));
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByRole('status')).toHaveText('Thank you! We will be in touch shortly.');
+  expect((await (await answer).json()).cookie).toBe('associated');
 
+  expect(posted[0]!.context.consent).toBe(true);
   expect(posted[0]!.mktoTrk).toBe(cookie);
   expect(posted[0]!.context.utm).toEqual({ utm_source: 'news', gclid: 'g-123' });
   const [lead] = await leadsWithEmail('late.consent@example.test');

@@ -49,7 +49,8 @@ describe('client.submit', () => {
       pageUrl: 'http://localhost:3000/pricing?utm_source=news&utm_campaign=spring&gclid=g1#plans',
       referrer: '',
       utm: { utm_source: 'news', utm_campaign: 'spring', gclid: 'g1' },
-      locale: 'de'
+      locale: 'de',
+      consent: true
     });
     expect(received.signals.honeypot).toBe('');
     expect(received.signals.elapsedMs).toBeGreaterThanOrEqual(5000);

@@ -74,7 +74,8 @@ export function createClient(options: ResolvedOptions, log: Logger): Client {
           pageUrl: pageAddress(location.href),
           referrer: pageAddress(document.referrer),
           utm: { ...utmDefaults, ...(consent && captureAttribution(location.search, clickIds)) },
-          locale
+          locale,
+          consent
         },
         signals: { honeypot, elapsedMs: Date.now() - shownAt }
       };
@@ -93,6 +94,7 @@ export function createClient(options: ResolvedOptions, log: Logger): Client {
       clearAttribution();
       delivery.rewrite((body) => {
         delete body.mktoTrk;
+        body.context.consent = false;
         body.context.utm = { ...utmDefaults };
         body.context.pageUrl = withoutQuery(body.context.pageUrl);
         body.context.referrer = withoutQuery(body.context.referrer);

@@ -62,6 +62,8 @@ export interface SubmissionBody {
     referrer: string;
     utm: Record<string, string>;
     locale: Locale;
+    /** Whether the visitor allowed tracking; false makes the proxy report the cookie as `not_sent_consent`. */
+    consent: boolean;
   };
   signals: { honeypot?: string; elapsedMs: number };
 }

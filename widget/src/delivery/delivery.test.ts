@@ -41,7 +41,7 @@ function body(): SubmissionBody {
     submissionId: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
     fields: { email: 'ana@example.test' },
     mktoTrk: 'id:123-ABC-456&token:_mch-example.test-1-00001',
-    context: { pageUrl: 'http://localhost:3000/?utm_source=x', referrer: '', utm: { utm_source: 'x' }, locale: 'en' },
+    context: { pageUrl: 'http://localhost:3000/?utm_source=x', referrer: '', utm: { utm_source: 'x' }, locale: 'en', consent: true },
     signals: { elapsedMs: 1000 }
   };
 }
