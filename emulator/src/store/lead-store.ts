@@ -81,7 +81,11 @@ export class LeadStore {
 
   /** Leads with this e-mail address (compared case-insensitively), in id order. */
   findByEmail(email: string): Lead[] {
-    return this.list().filter((lead) => lead.email !== null && sameEmail(lead.email, email));
+    // Filters before copying: copying and sorting every lead made each lookup cost the whole store.
+    return [...this.#leads.values()]
+      .filter((lead) => lead.email !== null && sameEmail(lead.email, email))
+      .sort((a, b) => a.id - b.id)
+      .map(cloneLead);
   }
 
   #find(predicate: (lead: Lead) => boolean): Lead | undefined {
