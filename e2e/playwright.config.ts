@@ -43,6 +43,9 @@ export default defineConfig({
       LEADSYNC_E2E_PAGES: '1',
       LEADSYNC_MIN_FILL_MS: '0',
       LEADSYNC_OUTBOX_PATH: outboxPath,
+      // Every spec submits from 127.0.0.1; the default of 60 per address and window would cap the
+      // suite's size, not test anything (the proxy's own tests cover the limit).
+      RATE_LIMIT_PER_ADDRESS: '600',
     },
   },
 });
