@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { Outbox, OutboxEntry } from './outbox/outbox.js';
+import type { DeadLetter, Outbox, OutboxEntry } from './outbox/outbox.js';
+import { SqliteOutbox } from './outbox/sqlite-outbox.js';
 import { createHarness, errorOf, postSubmission, submission } from './testing/app-harness.js';
 import type { FakeReply } from './testing/fake-upstream.js';
 import { faultReply, successReply } from './testing/soap-replies.js';
@@ -30,12 +31,18 @@ function slowUpstream(delayMs: number, reply: (body: string) => FakeReply = () =
   return { fetch, peak: () => peak, calls: () => calls };
 }
 
-function recordingOutbox(): Outbox & { entries: OutboxEntry[] } {
+function recordingOutbox(): Outbox & { entries: OutboxEntry[]; deadLetters: DeadLetter[] } {
   const entries: OutboxEntry[] = [];
+  const deadLetters: DeadLetter[] = [];
   return {
     entries,
+    deadLetters,
     async enqueue(entry) {
       entries.push(entry);
+      return true;
+    },
+    async enqueueDeadLetter(letter) {
+      deadLetters.push(letter);
       return true;
     },
   };
@@ -260,13 +267,47 @@ describe('app outbox seam', () => {
     expect(outbox.entries).toHaveLength(1);
   });
 
-  it('does not queue a failure that cannot succeed later', async () => {
+  it.each([
+    ['SOAP 20014 authentication failed', faultReply(20014, 'Authentication failed', 'Authentication failed'), 'upstream_auth', 20014],
+    ['SOAP 20105 unknown field', faultReply(20105, 'Lead Attribute Bad', 'unknown fields for import: pants'), 'upstream_rejected', 20105],
+    ['SOAP 20110 unknown workspace', faultReply(20110, 'Bad Parameter', "workspace 'Nope' not found"), 'upstream_rejected', 20110],
+  ])('stores a dead letter for %s', async (_case, reply, code, faultCode) => {
+    const outbox = new SqliteOutbox({ path: ':memory:' });
+    const { app, upstream, logs } = createHarness({ replies: [{ status: 500, body: reply }], outbox });
+    const body = submission();
+
+    const response = await postSubmission(app, body);
+    const [letter] = await outbox.listDeadLetters(10);
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ submissionId: body.submissionId, status: 'queued', cookie: 'associated' });
+    expect(upstream.calls).toBe(1);
+    expect(letter).toMatchObject({ submissionId: body.submissionId, formId: 'contact', attempts: 1, lead: { email: 'ana@example.test' } });
+    expect(letter?.lastError).toContain(code);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', code, faultCode, submissionId: body.submissionId }));
+    outbox.close();
+  });
+
+  it('replays a stored dead letter as queued for a repeat', async () => {
     const outbox = recordingOutbox();
-    const { app } = createHarness({ replies: [{ status: 500, body: faultReply(20014, 'Authentication failed', 'Authentication failed') }], outbox });
+    const { app, upstream } = createHarness({ replies: [{ status: 500, body: faultReply(20014, 'Authentication failed', 'Authentication failed') }], outbox });
+    const body = submission();
+    await postSubmission(app, body);
+
+    const repeat = await postSubmission(app, body);
+
+    expect(repeat.status).toBe(202);
+    expect(upstream.calls).toBe(1);
+    expect(outbox.deadLetters).toHaveLength(1);
+    expect(outbox.entries).toEqual([]);
+  });
+
+  it('answers 502 for a rejection without an outbox', async () => {
+    const { app } = createHarness({ replies: [{ status: 500, body: faultReply(20014, 'Authentication failed', 'Authentication failed') }] });
 
     const response = await postSubmission(app, submission());
 
     expect(response.status).toBe(502);
-    expect(outbox.entries).toEqual([]);
+    expect(await errorOf(response)).toMatchObject({ code: 'upstream_auth', retryable: false });
   });
 });

@@ -68,10 +68,24 @@ describe('QueueOutbox through the real queue', () => {
   it('delivers an enqueued entry to the emulator', async () => {
     const email = uniqueEmail('queue-delivered');
 
-    const accepted = await new QueueOutbox(env.OUTBOX_QUEUE).enqueue(entry(email));
+    const accepted = await new QueueOutbox(env.OUTBOX_QUEUE, env.DEAD_LETTER_QUEUE).enqueue(entry(email));
 
     expect(accepted).toBe(true);
     expect(await waitForLead(email)).toBe(1);
+  });
+
+  it('stores a dead letter sent directly', async () => {
+    const letter: DeadLetter = { ...entry(uniqueEmail('queue-dead')), attempts: 1, lastError: 'upstream_auth: Authentication failed', deadAt: Date.now() };
+
+    const accepted = await new QueueOutbox(env.OUTBOX_QUEUE, env.DEAD_LETTER_QUEUE).enqueueDeadLetter(letter);
+
+    expect(accepted).toBe(true);
+    await expect
+      .poll(async () => (await deadLetterStore().listDeadLetters(1_000)).find((stored) => stored.submissionId === letter.submissionId), {
+        timeout: 10_000,
+        interval: 200,
+      })
+      .toMatchObject({ submissionId: letter.submissionId, attempts: 1, lastError: letter.lastError });
   });
 });
 

@@ -121,7 +121,7 @@ function buildSetup(env: WorkerBindings): Setup {
       idempotencyLock: locks,
       counterStore: store,
       idempotencyStore: store,
-      outbox: new QueueOutbox(env.OUTBOX_QUEUE),
+      outbox: new QueueOutbox(env.OUTBOX_QUEUE, env.DEAD_LETTER_QUEUE),
       deadLetters,
       outboxStats: () => deadLetters.stats(),
     });

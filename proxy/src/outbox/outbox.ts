@@ -39,6 +39,12 @@ export interface Outbox {
    * submissionId is already stored, so a resent submission is queued once.
    */
   enqueue(entry: OutboxEntry): Promise<boolean>;
+  /**
+   * Stores `letter` as a dead letter at once, for a submission Marketo rejected for a reason a
+   * retry cannot fix, such as wrong credentials. The operator replays or drops it. Returns false
+   * when an entry with the same submissionId is already stored.
+   */
+  enqueueDeadLetter(letter: DeadLetter): Promise<boolean>;
 }
 
 /** A stored entry handed to a drain, with the attempts made so far. */

@@ -8,9 +8,11 @@ import { createRetrySchedule, describeFailure, type RetrySchedule } from './retr
  */
 export class QueueOutbox implements Outbox {
   readonly #queue: Queue<OutboxEntry>;
+  readonly #deadLetterQueue: Queue<DeadLetterMessage>;
 
-  constructor(queue: Queue<OutboxEntry>) {
+  constructor(queue: Queue<OutboxEntry>, deadLetterQueue: Queue<DeadLetterMessage>) {
     this.#queue = queue;
+    this.#deadLetterQueue = deadLetterQueue;
   }
 
   /**
@@ -20,6 +22,15 @@ export class QueueOutbox implements Outbox {
    */
   async enqueue(entry: OutboxEntry): Promise<boolean> {
     await this.#queue.send(entry, { contentType: 'json' });
+    return true;
+  }
+
+  /**
+   * Sends the letter to the dead-letter queue, whose consumer stores it for the admin routes.
+   * NOTE: like `enqueue`, this always returns true, because a Queue cannot reject duplicates.
+   */
+  async enqueueDeadLetter(letter: DeadLetter): Promise<boolean> {
+    await this.#deadLetterQueue.send(letter, { contentType: 'json' });
     return true;
   }
 }

@@ -101,6 +101,25 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     return Number(result.changes) === 1;
   }
 
+  async enqueueDeadLetter(letter: DeadLetter): Promise<boolean> {
+    const result = this.#database
+      .prepare(
+        `INSERT INTO outbox (submission_id, form_id, lead, enqueued_at, next_attempt_at, state, attempts, last_error, dead_at)
+         VALUES (?, ?, ?, ?, ?, 'dead', ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
+      )
+      .run(
+        letter.submissionId,
+        letter.formId,
+        JSON.stringify(letter.lead),
+        letter.enqueuedAt,
+        letter.enqueuedAt,
+        letter.attempts,
+        letter.lastError,
+        letter.deadAt,
+      );
+    return Number(result.changes) === 1;
+  }
+
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedEntry[]> {
     const rows = this.#immediateTransaction(() => {
       const due = this.#database

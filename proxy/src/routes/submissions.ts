@@ -4,7 +4,7 @@ import type { AppEnv } from '../app.js';
 import type { ProxyConfig } from '../config.js';
 import type { Deliver } from '../delivery/deliver.js';
 import { fingerprintSubmission, type IdempotencyGuard, type IdempotentResponse } from '../delivery/idempotency.js';
-import { LeadsyncError, RequestError } from '../errors.js';
+import { LeadsyncError, MarketoError, RequestError } from '../errors.js';
 import type { FormCatalog, FormDefinition } from '../forms/form-definition.js';
 import { validateFields, type FieldValues } from '../forms/validate-fields.js';
 import { parseSubmission, type SubmissionRequest } from '../http/parse-submission.js';
@@ -17,6 +17,7 @@ import type { BotCheck } from '../middleware/bot-check/index.js';
 import { emailRateLimitKey, type RateLimiter } from '../middleware/rate-limit/index.js';
 import { childLogger } from '../observability/logger.js';
 import type { Outbox } from '../outbox/outbox.js';
+import { describeFailure } from '../outbox/retry-schedule.js';
 
 /**
  * Outcome for the posted cookie: `CookieOutcome`, or `not_sent_consent` when the submission
@@ -47,7 +48,10 @@ export interface SubmissionHandlerOptions {
   idempotency: IdempotencyGuard;
   botCheck: BotCheck;
   emailLimiter: RateLimiter;
-  /** Receives submissions whose delivery failed with a retryable error. Default: none, so they get the error response. */
+  /**
+   * Receives submissions whose delivery failed with a retryable error, and, as dead letters,
+   * those Marketo rejected for good. Default: none, so they get the error response.
+   */
   outbox?: Outbox | undefined;
   log: Logger;
   /** Clock in ms since the epoch. Default `Date.now`. */
@@ -61,7 +65,8 @@ export interface SubmissionHandlerOptions {
  * 1. parses the body and looks up the `submissionId`: a repeat returns the first response;
  * 2. runs the bot check: a bot gets a success answer and nothing is sent;
  * 3. validates the fields, applies the per-e-mail rate limit and maps the lead;
- * 4. delivers the lead; a retryable failure goes to the outbox when there is one.
+ * 4. delivers the lead. When there is an outbox, a retryable failure is queued there and a
+ *    rejection by Marketo is stored there as a dead letter, both answered `202 queued`.
  */
 export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   const { config, forms, idempotency } = options;
@@ -97,7 +102,11 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     // should arrive even if the visitor closes the page.
     const result = await options.deliver(lead, { log });
     if (result.ok) return delivered(c, result.outcome, submissionId, cookieCheck, log);
-    if (result.retryable && options.outbox !== undefined) return queue(c, { submissionId, formId: form.id, lead }, cookieCheck, result.error, log);
+    if (options.outbox === undefined) throw result.error;
+
+    const entry = { submissionId, formId: form.id, lead };
+    if (result.retryable) return queue(c, entry, cookieCheck, result.error, log);
+    if (isRejectionByMarketo(result.error)) return storeDeadLetter(c, { ...entry, attempts: result.attempts }, cookieCheck, result.error, log);
     throw result.error;
   }
 
@@ -126,6 +135,26 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     return { status: 202, body: { ...body } };
   }
 
+  async function storeDeadLetter(
+    c: Context<AppEnv>,
+    entry: { submissionId: string; formId: string; lead: LeadSync; attempts: number },
+    cookieCheck: CookieCheckResult,
+    failure: MarketoError,
+    log: Logger,
+  ): Promise<IdempotentResponse> {
+    const at = now();
+    await options.outbox!.enqueueDeadLetter({ ...entry, enqueuedAt: at, deadAt: at, lastError: describeFailure(failure) });
+    c.set('submissionOutcome', 'dead_lettered');
+    log.log('error', 'Marketo rejected the submission; stored it as a dead letter to replay after fixing the configuration', {
+      code: failure.code,
+      kind: failure.kind,
+      faultCode: failure.faultCode,
+    });
+
+    const body: SubmissionQueued = { submissionId: entry.submissionId, status: 'queued', cookie: cookieCheck.outcome };
+    return { status: 202, body: { ...body } };
+  }
+
   return async function submitForm(c: Context<AppEnv>): Promise<Response> {
     const formId = c.req.param('formId') ?? '';
     const form = forms.get(formId);
@@ -146,6 +175,16 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     }
     return c.json(response.body, response.status);
   };
+}
+
+/**
+ * Checks whether Marketo rejected a lead for good. Validation has already rejected submissions
+ * with bad values, so such a rejection comes from the operator's configuration. Examples are
+ * credentials or access (SOAP 20013, 20014; REST 401, 603), a mapped field Marketo does not have
+ * (SOAP 20105, REST 1006), and a workspace or partition (REST 1008 to 1010).
+ */
+function isRejectionByMarketo(error: unknown): error is MarketoError {
+  return error instanceof MarketoError && !error.retryable;
 }
 
 type CookieCheckResult = { outcome: SubmissionCookieOutcome; cookie?: string };
