@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 /**
- * The size guard of leadsync.js after gzip -9: 11.25 KiB, just above today's 11,422 bytes, so any
+ * The size guard of leadsync.js after gzip -9: 11.25 KiB, just above today's 11,450 bytes, so any
  * growth fails the build. The product target is 9 KiB (9,216 bytes); with Preact and every
  * feature of the widget it is not met yet, and widget/SIZE.md lists what each feature costs.
  */
