@@ -31,3 +31,42 @@ describe('submission route with deeply nested JSON', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('submission route idempotency keys', () => {
+  it('treats an upper-case submissionId as the same id', async () => {
+    const { app, upstream } = createHarness();
+    const body = submission();
+
+    const first = await postSubmission(app, body);
+    const repeat = await postSubmission(app, { ...body, submissionId: String(body.submissionId).toUpperCase() });
+
+    expect(repeat.status).toBe(200);
+    expect(await repeat.json()).toEqual(await first.json());
+    expect(upstream.calls).toBe(1);
+  });
+
+  it('replays a retry that differs only in spaces', async () => {
+    const { app, upstream } = createHarness();
+    const body = submission({ fields: { email: 'ana@example.test', firstName: 'Ana' } });
+
+    const first = await postSubmission(app, body);
+    const repeat = await postSubmission(app, { ...body, fields: { email: ' ana@example.test ', firstName: 'Ana\t' } });
+
+    expect(repeat.status).toBe(200);
+    expect(await repeat.json()).toEqual(await first.json());
+    expect(upstream.calls).toBe(1);
+  });
+
+  it('sends a human submission after a bot with its id', async () => {
+    const { app, upstream } = createHarness();
+    const body = submission();
+
+    const bot = await postSubmission(app, { ...body, signals: { honeypot: 'https://spam.example', elapsedMs: 6000 } });
+    const human = await postSubmission(app, body);
+
+    expect(bot.status).toBe(200);
+    expect(human.status).toBe(200);
+    expect(await human.json()).toMatchObject({ submissionId: body.submissionId, leadId: 4242 });
+    expect(upstream.calls).toBe(1);
+  });
+});

@@ -7,6 +7,11 @@ import { SingleFlight } from './single-flight.js';
 export interface IdempotentResponse {
   status: 200 | 202;
   body: { [key: string]: StoredValue };
+  /**
+   * True for a response that must not be kept, such as the pretend success given to a bot: a
+   * later request with the same id then runs the work again. Default false.
+   */
+  doNotStore?: boolean;
 }
 
 export interface IdempotencyResult {
@@ -88,6 +93,8 @@ export class IdempotencyGuard {
 
     const response = await work();
     const record: IdempotencyRecord = { fingerprint, status: response.status, body: response.body };
+    if (response.doNotStore === true) return { record, stored: false };
+
     await this.#store.set(key, { ...record }, this.#ttlMs);
 
     return { record, stored: false };
@@ -95,8 +102,9 @@ export class IdempotencyGuard {
 }
 
 /**
- * Returns a 64-bit fingerprint (16 hex digits) of the form id and the posted fields, with
- * object keys sorted, so the same fields in another key order have the same fingerprint.
+ * Returns a 64-bit fingerprint (16 hex digits) of the form id and the fields, with object keys
+ * sorted, so the same fields in another key order have the same fingerprint. Callers pass the
+ * validated values when there are any, so a retry that differs only in surrounding spaces matches.
  * Context and signals are left out: the widget may drop tracking data from a queued
  * submission before it retries.
  *

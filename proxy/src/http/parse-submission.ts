@@ -48,7 +48,8 @@ export function parseSubmission(text: string): SubmissionRequest {
   if (body.signals !== undefined && !isObject(body.signals)) throw invalidRequest('"signals" must be a JSON object when present.');
 
   return {
-    submissionId: body.submissionId,
+    // The UUID check ignores case, so the idempotency key must too.
+    submissionId: body.submissionId.toLowerCase(),
     fields: body.fields,
     mktoTrk: body.mktoTrk,
     ...(body.context !== undefined && { context: body.context }),

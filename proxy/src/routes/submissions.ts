@@ -72,7 +72,13 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   const { config, forms, idempotency } = options;
   const now = options.now ?? Date.now;
 
-  async function process(c: Context<AppEnv>, form: FormDefinition, submission: SubmissionRequest, log: Logger): Promise<IdempotentResponse> {
+  async function process(
+    c: Context<AppEnv>,
+    form: FormDefinition,
+    submission: SubmissionRequest,
+    validation: FieldValidation,
+    log: Logger,
+  ): Promise<IdempotentResponse> {
     const { submissionId } = submission;
     const cookieCheck = checkCookie(submission, config.munchkinId);
 
@@ -84,10 +90,12 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
         elapsedMs: bot.elapsedMs,
         minFillMs: bot.minFillMs,
       });
-      return success({ submissionId, status: 'created', cookie: cookieCheck.outcome });
+      // Not stored, so a human's later submission with the same id is still sent.
+      return { ...success({ submissionId, status: 'created', cookie: cookieCheck.outcome }), doNotStore: true };
     }
 
-    const values = validateFields(form, submission.fields);
+    if ('error' in validation) throw validation.error;
+    const { values } = validation;
     const email = emailValue(form, values);
     if (email !== undefined && options.emailLimiter.enabled) await options.emailLimiter.hit(await emailRateLimitKey(email));
 
@@ -164,8 +172,13 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     c.set('submissionId', submission.submissionId);
     const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId });
 
-    const fingerprint = fingerprintSubmission(formId, submission.fields);
-    const { response, replayed } = await idempotency.run(submission.submissionId, fingerprint, () => process(c, form, submission, log));
+    // Validation runs first so the fingerprint covers the normalized values, but its error is
+    // raised after the bot check, so a bot still gets its pretend success.
+    const validation = tryValidateFields(form, submission.fields);
+    const fingerprint = fingerprintSubmission(formId, 'values' in validation ? Object.fromEntries(validation.values) : submission.fields);
+    const { response, replayed } = await idempotency.run(submission.submissionId, fingerprint, () =>
+      process(c, form, submission, validation, log),
+    );
 
     if (replayed) {
       c.set('submissionOutcome', 'replayed');
@@ -185,6 +198,16 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
  */
 function isRejectionByMarketo(error: unknown): error is MarketoError {
   return error instanceof MarketoError && !error.retryable;
+}
+
+type FieldValidation = { values: FieldValues } | { error: unknown };
+
+function tryValidateFields(form: FormDefinition, fields: unknown): FieldValidation {
+  try {
+    return { values: validateFields(form, fields) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 type CookieCheckResult = { outcome: SubmissionCookieOutcome; cookie?: string };
