@@ -70,3 +70,24 @@ describe('submission route idempotency keys', () => {
     expect(upstream.calls).toBe(1);
   });
 });
+
+describe('submission route with invalid UTF-8', () => {
+  it.each([
+    ['bytes FF FE', [0xff, 0xfe]],
+    ['an overlong encoding of "<"', [0xc0, 0xbc]],
+    ['a lone continuation byte', [0x80]],
+  ])('answers 400 invalid_json for %s', async (_case, bytes) => {
+    const { app, upstream } = createHarness();
+    const text = JSON.stringify(submission({ fields: { email: 'ana@example.test', firstName: 'MARK' } }));
+    const [before, after] = text.split('MARK') as [string, string];
+    const body = new Uint8Array([...new TextEncoder().encode(before), ...bytes, ...new TextEncoder().encode(after)]);
+
+    const response = await app.request('/v1/forms/contact/submissions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    const error = await errorOf(response);
+
+    expect(response.status).toBe(400);
+    expect(error.code).toBe('invalid_json');
+    expect(error.message).toContain('not valid UTF-8');
+    expect(upstream.calls).toBe(0);
+  });
+});

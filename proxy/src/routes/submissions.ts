@@ -7,6 +7,7 @@ import { fingerprintSubmission, type IdempotencyGuard, type IdempotentResponse }
 import { LeadsyncError, MarketoError, RequestError } from '../errors.js';
 import type { FormCatalog, FormDefinition } from '../forms/form-definition.js';
 import { validateFields, type FieldValues } from '../forms/validate-fields.js';
+import { decodeUtf8Body } from '../http/decode-utf8-body.js';
 import { parseSubmission, type SubmissionRequest } from '../http/parse-submission.js';
 import type { Logger } from '../log.js';
 import { mapSubmissionToLead } from '../marketo/map-submission.js';
@@ -168,7 +169,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     const form = forms.get(formId);
     if (form === undefined) throw formNotFound(formId);
 
-    const submission = parseSubmission(await c.req.text());
+    const submission = parseSubmission(decodeUtf8Body(await c.req.arrayBuffer()));
     c.set('submissionId', submission.submissionId);
     const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId });
 
