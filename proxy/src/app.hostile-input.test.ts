@@ -91,3 +91,61 @@ describe('submission route with invalid UTF-8', () => {
     expect(upstream.calls).toBe(0);
   });
 });
+
+describe('error responses to oversized input', () => {
+  it('lists 20 unknown fields and counts the rest', async () => {
+    const { app, rawLogs } = createHarness();
+    const fields = Object.fromEntries(Array.from({ length: 4000 }, (_, index) => [`k${index}`, 'x']));
+
+    const response = await postSubmission(app, submission({ fields: { email: 'ana@example.test', ...fields } }));
+    const text = await response.text();
+    const error = (JSON.parse(text) as { error: { fields: unknown[]; omittedFields: number; message: string } }).error;
+
+    expect(response.status).toBe(400);
+    expect(error.fields).toHaveLength(20);
+    expect(error.omittedFields).toBe(3980);
+    expect(error.message).toContain('and 3980 more');
+    expect(text.length).toBeLessThan(4000);
+    expect(Math.max(...rawLogs.map((line) => line.length))).toBeLessThan(2000);
+  });
+
+  it('shortens a 60 KB field name to 64 characters', async () => {
+    const { app } = createHarness();
+    const name = 'k'.repeat(60_000);
+
+    const response = await postSubmission(app, submission({ fields: { email: 'ana@example.test', [name]: 'x' } }));
+    const text = await response.text();
+
+    expect(response.status).toBe(400);
+    expect(text).toContain(`${'k'.repeat(64)}…`);
+    expect(text.length).toBeLessThan(1000);
+  });
+
+  it('shortens a 16 KB form id in the 404 and the log', async () => {
+    const { app, rawLogs } = createHarness();
+
+    const response = await postSubmission(app, submission(), {}, 'f'.repeat(16_000));
+    const error = await errorOf(response);
+
+    expect(response.status).toBe(404);
+    expect(error.message.length).toBeLessThan(200);
+    expect(Math.max(...rawLogs.map((line) => line.length))).toBeLessThan(1000);
+  });
+
+  it('names an empty Origin header', async () => {
+    const { app } = createHarness();
+
+    const response = await postSubmission(app, submission(), { Origin: '' });
+
+    expect(response.status).toBe(403);
+    expect((await errorOf(response)).message).toContain('Submissions from an empty Origin header are not allowed');
+  });
+
+  it('writes "an object" for an object value', async () => {
+    const { app } = createHarness();
+
+    const response = await postSubmission(app, submission({ fields: { email: 'ana@example.test', firstName: { a: 1 } } }));
+
+    expect((await errorOf(response)).fields?.[0]?.message).toContain('must be a string, got an object');
+  });
+});

@@ -32,6 +32,7 @@ import type { DeadLetterStore, Outbox, OutboxStats } from './outbox/outbox.js';
 import { createSubmissionHandler, formNotFound } from './routes/submissions.js';
 import { createWidgetHandler, type WidgetLoader } from './routes/widget.js';
 import { MemoryStore } from './stores/memory-store.js';
+import { truncate } from './text/truncate.js';
 import type { CounterStore, KeyValueStore } from './stores/store.js';
 
 export interface AppDeps {
@@ -173,7 +174,7 @@ export function createApp(deps: AppDeps) {
     submitForm,
   );
 
-  app.notFound((c) => respondWithError(c, new LeadsyncError('not_found', `No route for ${c.req.method} ${c.req.path}.`, { status: 404 })));
+  app.notFound((c) => respondWithError(c, new LeadsyncError('not_found', `No route for ${c.req.method} ${truncate(c.req.path)}.`, { status: 404 })));
 
   app.onError((error, c) => {
     logCaughtError(log, error, { requestId: c.get('requestId'), submissionId: c.get('submissionId') });

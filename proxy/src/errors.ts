@@ -137,16 +137,26 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Posted form fields that fail the form's definition. Lists every problem, not only the first. */
+/** Problems listed in a response; a body with thousands of unknown keys must not get a larger response. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * Posted form fields that fail the form's definition. Lists the first `MAX_LISTED_PROBLEMS`
+ * problems in `fields`, and `omitted` counts the rest.
+ */
 export class ValidationError extends LeadsyncError {
   override name = 'ValidationError';
   readonly fields: readonly FieldProblem[];
+  readonly omitted: number;
 
-  constructor(fields: readonly FieldProblem[]) {
-    const code = fields.some((field) => field.code === 'unknown_field') ? 'unknown_field' : 'invalid_field';
+  constructor(problems: readonly FieldProblem[]) {
+    const code = problems.some((field) => field.code === 'unknown_field') ? 'unknown_field' : 'invalid_field';
+    const fields = problems.slice(0, MAX_LISTED_PROBLEMS);
+    const omitted = problems.length - fields.length;
     const names = fields.map((field) => field.name).join(', ');
-    super(code, `Some fields are invalid: ${names}.`, { status: 400 });
+    super(code, `Some fields are invalid: ${names}${omitted > 0 ? ` and ${omitted} more` : ''}.`, { status: 400 });
     this.fields = fields;
+    this.omitted = omitted;
   }
 }
 

@@ -1,4 +1,5 @@
 import { RequestError, ValidationError, type FieldProblem } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 import type { FieldDefinition, FormDefinition } from './form-definition.js';
 
 /** Validated, normalized values by field name. Only fields with a value are present. */
@@ -47,7 +48,8 @@ export function validateFields(form: FormDefinition, fields: unknown): FieldValu
 
   for (const name of posted.keys()) {
     if (!definitions.has(name)) {
-      problems.push({ name, code: 'unknown_field', message: `The form "${form.id}" has no field "${name}".` });
+      const shortName = truncate(name);
+      problems.push({ name: shortName, code: 'unknown_field', message: `The form "${form.id}" has no field "${shortName}".` });
     }
   }
 
@@ -138,5 +140,5 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value);
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

@@ -10,6 +10,8 @@ export interface ErrorBody {
     message: string;
     retryable: boolean;
     fields?: FieldProblem[];
+    /** Problems beyond the listed `fields`, when there are more than `MAX_LISTED_PROBLEMS`. */
+    omittedFields?: number;
   };
 }
 
@@ -28,6 +30,7 @@ export function respondWithError(c: Context, error: unknown): Response {
       message: error.publicMessage,
       retryable: error.retryable,
       ...(error instanceof ValidationError && { fields: [...error.fields] }),
+      ...(error instanceof ValidationError && error.omitted > 0 && { omittedFields: error.omitted }),
     },
   };
   return c.json(body, error.status as ContentfulStatusCode);

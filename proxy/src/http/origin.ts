@@ -3,6 +3,7 @@ import { cors } from 'hono/cors';
 
 import type { AllowedOrigins } from '../config.js';
 import { RequestError } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 
 /** Seconds a browser may cache a preflight response. */
 const PREFLIGHT_MAX_AGE = 600;
@@ -42,7 +43,8 @@ export function requireAllowedOrigin(allowed: AllowedOrigins): MiddlewareHandler
   return async function requireAllowedOrigin(c, next) {
     const origin = c.req.header('Origin');
     if (origin !== undefined && !isOriginAllowed(origin, allowed)) {
-      throw new RequestError('origin_not_allowed', 403, `Submissions from ${origin} are not allowed; add the origin to ALLOWED_ORIGINS.`);
+      const source = origin === '' ? 'an empty Origin header' : truncate(origin);
+      throw new RequestError('origin_not_allowed', 403, `Submissions from ${source} are not allowed; add the origin to ALLOWED_ORIGINS.`);
     }
     await next();
   };

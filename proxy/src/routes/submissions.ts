@@ -17,6 +17,7 @@ import type { LeadSync, SyncOutcome } from '../marketo/transport.js';
 import type { BotCheck } from '../middleware/bot-check/index.js';
 import { emailRateLimitKey, type RateLimiter } from '../middleware/rate-limit/index.js';
 import { childLogger } from '../observability/logger.js';
+import { truncate } from '../text/truncate.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { describeFailure } from '../outbox/retry-schedule.js';
 
@@ -171,7 +172,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
 
     const submission = parseSubmission(decodeUtf8Body(await c.req.arrayBuffer()));
     c.set('submissionId', submission.submissionId);
-    const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId });
+    const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId: truncate(formId) });
 
     // Validation runs first so the fingerprint covers the normalized values, but its error is
     // raised after the bot check, so a bot still gets its pretend success.
@@ -231,5 +232,5 @@ function success(body: SubmissionSuccess): IdempotentResponse {
 }
 
 export function formNotFound(formId: string): RequestError {
-  return new RequestError('form_not_found', 404, `No form with id ${JSON.stringify(formId)} exists.`);
+  return new RequestError('form_not_found', 404, `No form with id ${JSON.stringify(truncate(formId))} exists.`);
 }
