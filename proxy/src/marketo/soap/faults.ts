@@ -6,6 +6,8 @@ export interface FaultClass {
   kind: MarketoErrorKind;
   /** Whether the same request can succeed when sent again later. */
   retryable: boolean;
+  /** What the operator should check, for faults that come from the proxy's configuration. */
+  fix?: string;
 }
 
 /** Marketo fault 20016: the timestamp is too old; re-sign with a fresh timestamp and retry. */
@@ -20,11 +22,11 @@ export const SOAP_FAULTS: ReadonlyMap<number, FaultClass> = new Map<number, Faul
   [10001, { title: 'Internal Error', kind: 'unavailable', retryable: true }],
   [20011, { title: 'Internal Error', kind: 'unavailable', retryable: true }],
   [20012, { title: 'Request Not Understood', kind: 'bad_request', retryable: false }],
-  [20013, { title: 'Access Denied', kind: 'auth', retryable: false }],
-  [20014, { title: 'Authentication failed', kind: 'auth', retryable: false }],
+  [20013, { title: 'Access Denied', kind: 'auth', retryable: false, fix: 'check that the API user may call the SOAP API and that the IP allowlist under Admin > Integration > Web Services admits this server' }],
+  [20014, { title: 'Authentication failed', kind: 'auth', retryable: false, fix: 'check MARKETO_USER_ID and MARKETO_ENCRYPTION_KEY against Admin > Integration > Web Services' }],
   // The daily quota resets at 12:00 AM US Central time.
   [20015, { title: 'Request Limit Exceeded', kind: 'quota', retryable: true }],
-  [REQUEST_EXPIRED, { title: 'Request Expired', kind: 'expired', retryable: true }],
+  [REQUEST_EXPIRED, { title: 'Request Expired', kind: 'expired', retryable: true, fix: 'check the clock of the machine the proxy runs on' }],
   [20017, { title: 'Invalid Request', kind: 'bad_request', retryable: false }],
   // Not in Marketo's list. Community clients name it a bad-encoding error.
   [20018, { title: 'Bad Encoding', kind: 'bad_request', retryable: false }],
@@ -38,9 +40,9 @@ export const SOAP_FAULTS: ReadonlyMap<number, FaultClass> = new Map<number, Faul
   [20102, { title: 'Lead Key Bad', kind: 'bad_request', retryable: false }],
   [20103, { title: 'Lead Not Found', kind: 'not_found', retryable: false }],
   [20104, { title: 'Lead Detail Required', kind: 'bad_request', retryable: false }],
-  [20105, { title: 'Lead Attribute Bad', kind: 'bad_request', retryable: false }],
+  [20105, { title: 'Lead Attribute Bad', kind: 'bad_request', retryable: false, fix: 'check the "marketo.soap" field names in the forms file (LEADSYNC_CONFIG) against the instance\'s fields' }],
   // Possibly also returned for workspace and partition errors, which have no documented code.
-  [20106, { title: 'Lead Sync Failed', kind: 'sync_failed', retryable: false }],
+  [20106, { title: 'Lead Sync Failed', kind: 'sync_failed', retryable: false, fix: 'if workspaces are enabled, check MARKETO_WORKSPACE and the lead\'s partition' }],
   [20107, { title: 'Activity Key Bad', kind: 'bad_request', retryable: false }],
   [20108, { title: 'Lead Owner Not Found', kind: 'not_found', retryable: false }],
   [20109, { title: 'Parameter Required', kind: 'bad_request', retryable: false }],

@@ -97,7 +97,10 @@ describe('parseSyncLeadReply failures', () => {
     expect(error.kind).toBe('auth');
     expect(error.code).toBe('upstream_auth');
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe('Marketo fault 20014 (Authentication failed): "Authentication failed (20014)".');
+    expect(error.message).toBe(
+      'Marketo fault 20014 (Authentication failed): "Authentication failed (20014)". ' +
+        'Fix: check MARKETO_USER_ID and MARKETO_ENCRYPTION_KEY against Admin > Integration > Web Services.',
+    );
   });
 
   it('classifies a rate-limit fault as retryable', () => {

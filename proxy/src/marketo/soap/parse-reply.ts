@@ -77,7 +77,8 @@ function errorForFault(fault: Element): MarketoError {
   const codeLabel = code === undefined ? 'without a code' : String(code);
   const text = quoteUpstream(detailMessage ?? faultString);
 
-  return new MarketoError(`Marketo fault ${codeLabel} (${faultClass.title}): ${text}.`, {
+  const fix = faultClass.fix === undefined ? '' : ` Fix: ${faultClass.fix}.`;
+  return new MarketoError(`Marketo fault ${codeLabel} (${faultClass.title}): ${text}.${fix}`, {
     kind: faultClass.kind,
     retryable: faultClass.retryable,
     faultCode: code,
