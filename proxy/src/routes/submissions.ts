@@ -139,6 +139,8 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     c.set('submissionOutcome', 'queued');
     log.log('warn', 'Delivery failed for now; submission stored in the outbox for a later attempt', {
       code: failure instanceof LeadsyncError ? failure.code : undefined,
+      // Error messages carry no secrets or payloads, and they say what failed (a status, a fault).
+      error: failure instanceof Error ? failure.message : String(failure),
     });
 
     const body: SubmissionQueued = { submissionId: entry.submissionId, status: 'queued', cookie: cookieCheck.outcome };

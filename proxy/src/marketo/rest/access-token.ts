@@ -91,7 +91,8 @@ function readTokenReply(status: number, body: string): { token: string; expiresI
     );
   }
   if (status !== 200) {
-    throw new RestApiError(`Marketo identity token request failed with HTTP ${status}.`, { httpStatus: status });
+    const fix = status === 404 ? ' Fix: set MARKETO_REST_ENDPOINT to the base URL without /rest or /identity, e.g. https://123-ABC-456.mktorest.com.' : '';
+    throw new RestApiError(`Marketo identity token request failed with HTTP ${status}.${fix}`, { httpStatus: status });
   }
 
   const reply = parseObject(body);

@@ -65,6 +65,13 @@ describe('createRestTransport', () => {
     expect(error.message).toBe('Marketo Sync Leads failed with HTTP 502 (Bad Gateway).');
   });
 
+  it('reports HTTP 404 with the fix for a base URL that ends in /rest', async () => {
+    const error = await failure(transport(marketo({ status: 404, body: 'Not Found' }).fetch).syncLead(LEAD));
+
+    expect(error.message).toContain('failed with HTTP 404');
+    expect(error.message).toContain('set MARKETO_REST_ENDPOINT to the base URL without /rest');
+  });
+
   it('reports HTTP 413 as a rejected request', async () => {
     const error = await failure(transport(marketo({ status: 413, body: '' }).fetch).syncLead(LEAD));
 
