@@ -27,7 +27,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** Fills in the demo defaults of design.md; values already set in `env` win. */
+/** Fills in the demo ports and credentials; values already set in `env` win. */
 export function demoEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   const emulatorPort = env.EMULATOR_PORT ?? '8790';
   const demoPort = env.DEMO_PORT ?? '5173';
@@ -91,7 +91,7 @@ function startService(name: string, entry: string, env: Record<string, string>, 
 async function waitForUrl(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it answered ${url}; see its log lines above`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it responded at ${url}; see its log lines above`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -100,7 +100,7 @@ async function waitForUrl(name: string, url: string, child: ChildProcess, timeou
     }
     await new Promise((resolveDelay) => setTimeout(resolveDelay, 150));
   }
-  throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms`);
+  throw new Error(`${name} did not respond at ${url} within ${timeoutMs} ms`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -59,7 +59,7 @@ export async function startStaticServer(options: StaticServerOptions): Promise<R
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const mount = mounts.find((candidate) => pathname === candidate.prefix.slice(0, -1) || pathname.startsWith(candidate.prefix));
-    // POST serves the page too, as a site's form handler would answer with a thank-you page.
+    // POST serves the page too, as a site's form handler would respond with a thank-you page.
     if (!mount || !['GET', 'HEAD', 'POST'].includes(request.method ?? '')) {
       response.writeHead(mount ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(mount ? 'Method not allowed' : 'Not found');
       return;

@@ -81,8 +81,8 @@ function runSuite(suite: Suite): Counts {
 }
 
 mkdirSync(RESULTS_DIR, { recursive: true });
-const wanted = process.argv.slice(2);
-const suites = SUITES.filter((suite) => (wanted.length === 0 || wanted.includes(suite.name)) && (!suite.requires || existsSync(join(REPO_ROOT, suite.requires))));
+const requested = process.argv.slice(2);
+const suites = SUITES.filter((suite) => (requested.length === 0 || requested.includes(suite.name)) && (!suite.requires || existsSync(join(REPO_ROOT, suite.requires))));
 
 const build = spawnSync('pnpm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 const total: Counts = { passed: 0, failed: build.status === 0 ? 0 : 1, skipped: 0 };
