@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { createHarness, errorOf, postSubmission, submission } from './testing/app-harness.js';
+import { createHarness, errorOf, ORIGIN, postSubmission, submission } from './testing/app-harness.js';
 
 describe('submission route with deeply nested JSON', () => {
   it.each([
@@ -147,5 +147,51 @@ describe('error responses to oversized input', () => {
     const response = await postSubmission(app, submission({ fields: { email: 'ana@example.test', firstName: { a: 1 } } }));
 
     expect((await errorOf(response)).fields?.[0]?.message).toContain('must be a string, got an object');
+  });
+});
+
+describe('routes requested with a wrong method', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers 405 to %s on the submissions path', async (method) => {
+    const { app, upstream } = createHarness();
+
+    const response = await app.request('/v1/forms/contact/submissions', { method, headers: { Origin: ORIGIN } });
+    const error = await errorOf(response);
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe('POST, OPTIONS');
+    expect(error.code).toBe('method_not_allowed');
+    expect(error.message).toBe(`${method} is not allowed on /v1/forms/contact/submissions; use POST, OPTIONS.`);
+    expect(upstream.calls).toBe(0);
+  });
+
+  it.each([
+    ['/v1/forms/contact', 'GET, HEAD, OPTIONS'],
+    ['/healthz', 'GET, HEAD'],
+    ['/metrics', 'GET, HEAD'],
+    ['/leadsync.js', 'GET, HEAD'],
+  ])('answers 405 to POST on %s', async (path, allow) => {
+    const { app } = createHarness();
+
+    const response = await app.request(path, { method: 'POST' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe(allow);
+    expect((await errorOf(response)).code).toBe('method_not_allowed');
+  });
+
+  it('still answers 404 to an unknown path', async () => {
+    const { app } = createHarness();
+
+    const response = await app.request('/v1/forms/contact/other', { method: 'GET' });
+
+    expect(response.status).toBe(404);
+  });
+
+  it('still answers HEAD on a GET route', async () => {
+    const { app } = createHarness();
+
+    const response = await app.request('/healthz', { method: 'HEAD' });
+
+    expect(response.status).toBe(200);
   });
 });

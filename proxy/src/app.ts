@@ -14,6 +14,7 @@ import { LeadsyncError, MarketoError } from './errors.js';
 import type { FormCatalog } from './forms/form-definition.js';
 import { publicForm } from './forms/public-form.js';
 import { respondWithError } from './http/error-response.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
 import { allowedOriginsCors, requireAllowedOrigin } from './http/origin.js';
 import { requireJsonContentType } from './http/require-json.js';
 import { createJsonLogger, maskEmailAddresses, type Logger, type LogFields, type LogLevel } from './log.js';
@@ -141,11 +142,15 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId({ limitLength: 64 }));
 
+  // Hono answers HEAD with a route's GET handler, so every GET route allows HEAD too.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.all('/healthz', methodNotAllowed(['GET', 'HEAD']));
 
   app.get('/metrics', (c) => c.body(metrics.registry.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }));
+  app.all('/metrics', methodNotAllowed(['GET', 'HEAD']));
 
   app.get('/leadsync.js', etag(), createWidgetHandler(loadWidget));
+  app.all('/leadsync.js', methodNotAllowed(['GET', 'HEAD']));
 
   if (config.adminToken !== undefined && deps.deadLetters !== undefined) {
     app.route('/', createAdminRoutes({ token: config.adminToken, deadLetters: deps.deadLetters, stats: deps.outboxStats, log }));
@@ -160,6 +165,8 @@ export function createApp(deps: AppDeps) {
     if (form === undefined) throw formNotFound(c.req.param('formId'));
     return c.json(publicForm(form, config), 200, { 'Cache-Control': FORM_CACHE_CONTROL });
   });
+  // The CORS middleware above answers OPTIONS on every `/v1/*` path.
+  app.all('/v1/forms/:formId', methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
 
   app.post(
     '/v1/forms/:formId/submissions',
@@ -173,6 +180,7 @@ export function createApp(deps: AppDeps) {
     limitBodySize(maxBodyBytes),
     submitForm,
   );
+  app.all('/v1/forms/:formId/submissions', methodNotAllowed(['POST', 'OPTIONS']));
 
   app.notFound((c) => respondWithError(c, new LeadsyncError('not_found', `No route for ${c.req.method} ${truncate(c.req.path)}.`, { status: 404 })));
 

@@ -152,3 +152,20 @@ describe('admin routes for dead letters', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('admin routes with a wrong method', () => {
+  it.each([
+    ['/admin/outbox', 'POST', 'GET, HEAD'],
+    ['/admin/outbox/dead-letters', 'DELETE', 'GET, HEAD'],
+    ['/admin/outbox/dead-letters/00000000-0000-4000-8000-000000000001/replay', 'GET', 'POST'],
+    ['/admin/outbox/dead-letters/00000000-0000-4000-8000-000000000001', 'GET', 'DELETE'],
+  ])('answers 405 on %s to %s', async (path, method, allow) => {
+    const { call } = await harness();
+
+    const response = await call(path, { method });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe(allow);
+    expect(await response.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+});

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 
 import { RequestError } from '../errors.js';
 import { respondWithError } from '../http/error-response.js';
+import { methodNotAllowed } from '../http/method-not-allowed.js';
 import { maskEmailAddresses, type Logger } from '../log.js';
 import type { DeadLetter, DeadLetterStore, OutboxStats } from './outbox.js';
 
@@ -48,12 +49,14 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   });
 
   admin.get('/admin/outbox', async (c) => c.json(await stats()));
+  admin.all('/admin/outbox', methodNotAllowed(['GET', 'HEAD']));
 
   admin.get('/admin/outbox/dead-letters', async (c) => {
     const limit = readLimit(c.req.query('limit'));
     const letters = await deadLetters.listDeadLetters(limit);
     return c.json({ deadLetters: letters.map(toView) });
   });
+  admin.all('/admin/outbox/dead-letters', methodNotAllowed(['GET', 'HEAD']));
 
   admin.post('/admin/outbox/dead-letters/:submissionId/replay', async (c) => {
     const submissionId = readSubmissionId(c.req.param('submissionId'));
@@ -62,6 +65,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
     log.log('info', 'Dead letter queued for delivery again', { submissionId });
     return c.json({ submissionId, status: 'queued' }, 202);
   });
+  admin.all('/admin/outbox/dead-letters/:submissionId/replay', methodNotAllowed(['POST']));
 
   admin.delete('/admin/outbox/dead-letters/:submissionId', async (c) => {
     const submissionId = readSubmissionId(c.req.param('submissionId'));
@@ -70,6 +74,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
     log.log('warn', 'Dead letter dropped by an operator', { submissionId });
     return c.body(null, 204);
   });
+  admin.all('/admin/outbox/dead-letters/:submissionId', methodNotAllowed(['DELETE']));
 
   return admin;
 }
