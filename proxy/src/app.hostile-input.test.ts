@@ -195,3 +195,39 @@ describe('routes requested with a wrong method', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('submission route charset parameter', () => {
+  it.each(['utf-8', 'UTF-8', 'utf8', 'UTF8', '"utf-8"'])('accepts charset=%s', async (charset) => {
+    const { app } = createHarness();
+
+    const response = await postSubmission(app, submission(), { 'Content-Type': `application/json; charset=${charset}` });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('names the charset it rejects', async () => {
+    const { app, upstream } = createHarness();
+
+    const response = await postSubmission(app, submission(), { 'Content-Type': 'application/json; charset=latin1' });
+    const error = await errorOf(response);
+
+    expect(response.status).toBe(415);
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toBe('Content-Type charset must be utf-8, got "latin1".');
+    expect(upstream.calls).toBe(0);
+  });
+
+  it.each(['charset=utf-8; charset=latin1', 'charset=latin1; charset=utf-8', 'charset=utf-8; CHARSET=utf-8'])(
+    'rejects two charset parameters: %s',
+    async (parameters) => {
+      const { app, upstream } = createHarness();
+
+      const response = await postSubmission(app, submission(), { 'Content-Type': `application/json; ${parameters}` });
+      const error = await errorOf(response);
+
+      expect(response.status).toBe(415);
+      expect(error.message).toContain('more than one charset parameter');
+      expect(upstream.calls).toBe(0);
+    },
+  );
+});

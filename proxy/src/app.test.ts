@@ -218,7 +218,7 @@ describe('app POST submission guards', () => {
   it.each([
     ['text/plain', 'Expected Content-Type application/json, got "text/plain".'],
     ['application/x-www-form-urlencoded', 'Expected Content-Type application/json, got "application/x-www-form-urlencoded".'],
-    ['application/json; charset=iso-8859-1', 'Expected Content-Type application/json, got "application/json; charset=iso-8859-1".'],
+    ['application/json; charset=iso-8859-1', 'Content-Type charset must be utf-8, got "iso-8859-1".'],
   ])('answers 415 for %s', async (contentType, message) => {
     const { app, upstream } = harness();
 
