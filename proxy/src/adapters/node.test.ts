@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -170,5 +171,55 @@ describe('startProxy', () => {
     await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: broken }, port: 0 })).rejects.toThrow(
       new RegExp(`^The forms file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `),
     );
+  });
+});
+
+/** Sends a request head announcing `Content-Length: 100`, then 16 bytes of body, then closes the connection. */
+async function postHalfABody(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+
+  socket.write(
+    'POST /v1/forms/contact/submissions HTTP/1.1\r\n' +
+      `Host: ${hostname}:${port}\r\n` +
+      'Content-Type: application/json\r\n' +
+      'Content-Length: 100\r\n\r\n' +
+      '{"submissionId":',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('startProxy with a client that hangs up mid-body', () => {
+  it('logs the abort at info level', async () => {
+    const { logger, lines } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      await postHalfABody(proxy.url);
+      await waitFor(() => lines.some((line) => line.code === 'client_aborted'));
+
+      const abort = lines.find((line) => line.code === 'client_aborted');
+      expect(abort?.level).toBe('info');
+      expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+    });
+  });
+
+  it('counts the abort under outcome aborted', async () => {
+    const { logger, lines } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      await postHalfABody(proxy.url);
+      await waitFor(() => lines.some((line) => line.code === 'client_aborted'));
+
+      const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+      expect(metrics).toContain('leadsync_submissions_total{outcome="aborted"} 1');
+      expect(metrics).not.toContain('outcome="failed"');
+    });
   });
 });

@@ -14,6 +14,8 @@ export type SubmissionOutcome =
   | 'rate_limited'
   /** Rejected for its content: invalid JSON, unknown form, invalid fields and the like. */
   | 'rejected'
+  /** The client closed the connection before its whole request body arrived. */
+  | 'aborted'
   /** Could not be delivered: Marketo failed or stayed busy past the time budget. */
   | 'failed';
 

@@ -172,7 +172,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     const form = forms.get(formId);
     if (form === undefined) throw formNotFound(formId);
 
-    const submission = parseSubmission(decodeUtf8Body(await c.req.arrayBuffer()));
+    const submission = parseSubmission(decodeUtf8Body(await readBody(c)));
     c.set('submissionId', submission.submissionId);
     const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId: truncate(formId) });
 
@@ -192,6 +192,22 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     }
     return c.json(response.body, response.status);
   };
+}
+
+/**
+ * Reads the request body. Marks a failed read as a client abort: the body comes from the
+ * client's connection, so a read fails when the client hangs up mid-body (Node raises
+ * `Error: aborted`). The client never sees the response, and it is no failure of the proxy.
+ */
+async function readBody(c: Context<AppEnv>): Promise<ArrayBuffer> {
+  try {
+    return await c.req.arrayBuffer();
+  } catch (error) {
+    if (error instanceof LeadsyncError) throw error;
+
+    c.set('submissionOutcome', 'aborted');
+    throw new RequestError('client_aborted', 400, 'The client closed the connection before the whole request body arrived.', { cause: error });
+  }
 }
 
 /**
