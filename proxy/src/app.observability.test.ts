@@ -40,14 +40,42 @@ describe('app log lines', () => {
     }
   });
 
-  it('keeps a safe incoming X-Request-Id and replaces an unsafe one', async () => {
-    const { app } = createHarness();
+  it('generates the request id despite a client X-Request-Id', async () => {
+    const { app, logs } = createHarness();
 
-    const kept = await postSubmission(app, submission(), { 'X-Request-Id': 'edge-7f3a' });
-    const replaced = await postSubmission(app, submission(), { 'X-Request-Id': 'bad id<script>' });
+    const response = await postSubmission(app, submission(), { 'X-Request-Id': 'edge-7f3a' });
+    const requestId = response.headers.get('X-Request-Id');
+    const synced = logs.find((line) => line.message === 'Lead synced to Marketo');
 
-    expect(kept.headers.get('X-Request-Id')).toBe('edge-7f3a');
-    expect(replaced.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(synced?.requestId).toBe(requestId);
+    expect(synced?.clientRequestId).toBe('edge-7f3a');
+  });
+
+  it.each([
+    ['a space and markup', 'bad id<script>'],
+    ['65 characters', 'a'.repeat(65)],
+    ['a quote', 'edge"7f3a'],
+  ])('drops a client X-Request-Id with %s', async (_case, clientId) => {
+    const { app, logs } = createHarness();
+
+    const response = await postSubmission(app, submission(), { 'X-Request-Id': clientId });
+    const synced = logs.find((line) => line.message === 'Lead synced to Marketo');
+
+    expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(synced?.requestId).toBe(response.headers.get('X-Request-Id'));
+    expect(synced).not.toHaveProperty('clientRequestId');
+  });
+
+  it('logs a rejected request with both request ids', async () => {
+    const { app, logs } = createHarness();
+
+    const response = await postSubmission(app, '{', { 'X-Request-Id': 'edge-7f3a' });
+    const rejected = logs.find((line) => line.code === 'invalid_json');
+
+    expect(response.status).toBe(400);
+    expect(rejected?.requestId).toBe(response.headers.get('X-Request-Id'));
+    expect(rejected?.clientRequestId).toBe('edge-7f3a');
   });
 
   it('logs retries and the final error with the request ids', async () => {

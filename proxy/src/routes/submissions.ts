@@ -174,7 +174,12 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
 
     const submission = parseSubmission(decodeUtf8Body(await readBody(c)));
     c.set('submissionId', submission.submissionId);
-    const log = childLogger(options.log, { requestId: c.get('requestId'), submissionId: submission.submissionId, formId: truncate(formId) });
+    const log = childLogger(options.log, {
+      requestId: c.get('requestId'),
+      clientRequestId: c.get('clientRequestId'),
+      submissionId: submission.submissionId,
+      formId: truncate(formId),
+    });
 
     // Validation runs first so the fingerprint covers the normalized values, but its error is
     // raised after the bot check, so a bot still gets its pretend success.
