@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { parseForms } from './forms/parse-forms.js';
 import { createHarness, errorOf, ORIGIN, postSubmission, submission } from './testing/app-harness.js';
 
 describe('submission route with deeply nested JSON', () => {
@@ -230,4 +231,73 @@ describe('submission route charset parameter', () => {
       expect(upstream.calls).toBe(0);
     },
   );
+});
+
+const CALLBACK_FORMS = parseForms(
+  {
+    forms: [
+      {
+        id: 'callback',
+        fields: [
+          { name: 'email', type: 'email', required: true, label: { en: 'Email' }, marketo: { soap: 'Email' } },
+          { name: 'phone', type: 'tel', label: { en: 'Phone' }, marketo: { soap: 'Phone' } },
+          { name: 'firstName', type: 'text', label: { en: 'First name' }, marketo: { soap: 'FirstName' } },
+          { name: 'comments', type: 'textarea', label: { en: 'Comments' }, marketo: { soap: 'Comments' } },
+        ],
+      },
+    ],
+  },
+  { api: 'soap' },
+);
+
+function postCallback(app: ReturnType<typeof createHarness>['app'], fields: Record<string, string>): Promise<Response> {
+  return postSubmission(app, submission({ fields: { email: 'ana@example.test', ...fields } }), {}, 'callback');
+}
+
+describe('submission route with no-break spaces in a phone number', () => {
+  it.each([
+    ['a no-break space', '+33\u00A01\u00A023\u00A045\u00A067\u00A089'],
+    ['a narrow no-break space', '+33\u202F1\u202F23\u202F45\u202F67\u202F89'],
+  ])('accepts and sends plain spaces for %s', async (_case, phone) => {
+    const { app, upstream } = createHarness({ forms: CALLBACK_FORMS });
+
+    const response = await postCallback(app, { phone });
+
+    expect(response.status).toBe(200);
+    expect(upstream.requests[0]?.body).toContain('+33 1 23 45 67 89');
+  });
+
+  it('says which characters a phone number may contain', async () => {
+    const { app } = createHarness({ forms: CALLBACK_FORMS });
+
+    const response = await postCallback(app, { phone: 'call me' });
+
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).fields?.[0]?.message).toContain('use at least 3 digits, spaces and + ( ) . / -');
+  });
+});
+
+describe('submission route with Unicode line breaks', () => {
+  it.each([
+    ['next line U+0085', '\u0085'],
+    ['line separator U+2028', '\u2028'],
+    ['paragraph separator U+2029', '\u2029'],
+  ])('rejects %s in a single-line field', async (_case, lineBreak) => {
+    const { app, upstream } = createHarness({ forms: CALLBACK_FORMS });
+
+    const response = await postCallback(app, { firstName: `Ana${lineBreak}Bob` });
+    const error = await errorOf(response);
+
+    expect(response.status).toBe(400);
+    expect(error.fields?.[0]).toMatchObject({ name: 'firstName', message: 'Field "firstName" must be a single line.' });
+    expect(upstream.calls).toBe(0);
+  });
+
+  it('accepts a line separator in a textarea', async () => {
+    const { app } = createHarness({ forms: CALLBACK_FORMS });
+
+    const response = await postCallback(app, { comments: 'Call me\u2028after five' });
+
+    expect(response.status).toBe(200);
+  });
 });

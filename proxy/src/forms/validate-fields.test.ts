@@ -116,7 +116,9 @@ describe('validateFields rejections', () => {
   );
 
   it.each(['12', 'call me', '+49 30 abc', '()--'])('rejects phone %j', (phone) => {
-    expect(problemFor({ ...VALID, phone }, 'phone')).toBe('Field "phone" is not a valid phone number.');
+    expect(problemFor({ ...VALID, phone }, 'phone')).toBe(
+      'Field "phone" is not a valid phone number: use at least 3 digits, spaces and + ( ) . / -, and optionally an extension such as "x12".',
+    );
   });
 
   it('rejects values over maxLength and under minLength', () => {

@@ -8,7 +8,13 @@ export type FieldValues = ReadonlyMap<string, string>;
 // Control characters other than tab, line feed and carriage return; lone surrogates; U+FFFE and
 // U+FFFF. None of them can be sent to Marketo in XML 1.0, and none belongs in a form value.
 const FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|\p{Cs}/u;
-const LINE_BREAK = /[\r\n]/;
+// Line feed and carriage return, plus next line (U+0085), line separator (U+2028) and paragraph
+// separator (U+2029), which Unicode (UAX #14) also treats as mandatory line breaks.
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029]/;
+
+// No-break space (U+00A0) and narrow no-break space (U+202F), which a phone number copied from
+// formatted text can contain, because French and other typography separates digit groups with them.
+const NO_BREAK_SPACES = /[\u00A0\u202F]/g;
 
 // The WHATWG HTML "valid e-mail address" syntax, plus a dot in the domain, because a lead's
 // address must be reachable on the internet.
@@ -72,7 +78,7 @@ function validateField(field: FieldDefinition, raw: unknown): FieldResult {
   if (raw === undefined || raw === null) return requireValue(field);
   if (typeof raw !== 'string') return { problem: `${label(field)} must be a string, got ${typeName(raw)}.` };
 
-  const value = raw.trim();
+  const value = field.type === 'tel' ? raw.replace(NO_BREAK_SPACES, ' ').trim() : raw.trim();
   if (value === '') return requireValue(field);
 
   return checkText(field, value) ?? checkType(field, value) ?? value;
@@ -116,7 +122,9 @@ function checkType(field: FieldDefinition, value: string): { problem: string } |
     case 'email':
       return EMAIL_PATTERN.test(value) ? undefined : { problem: `${label(field)} is not a valid e-mail address.` };
     case 'tel':
-      return isTelephoneNumber(value) ? undefined : { problem: `${label(field)} is not a valid phone number.` };
+      return isTelephoneNumber(value)
+        ? undefined
+        : { problem: `${label(field)} is not a valid phone number: use at least ${MIN_TEL_DIGITS} digits, spaces and + ( ) . / -, and optionally an extension such as "x12".` };
     case 'select':
       return field.options?.some((option) => option.value === value)
         ? undefined
