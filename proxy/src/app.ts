@@ -95,7 +95,8 @@ export type AppEnv = {
 /** Response headers a page's script may read on a cross-origin response. */
 const EXPOSED_HEADERS = ['Retry-After', 'X-Request-Id'];
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** Default of `AppDeps.maxBodyBytes`. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 // Forms change rarely; a minute of caching spares the proxy one request per page view.
 const FORM_CACHE_CONTROL = 'public, max-age=60';

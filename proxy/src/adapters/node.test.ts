@@ -223,3 +223,82 @@ describe('startProxy with a client that hangs up mid-body', () => {
     });
   });
 });
+
+/** Writes `request` on a raw connection and returns what the server sends within `waitMs` or until it closes. */
+async function exchangeRaw(url: string, request: string, waitMs = 1000): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(request);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  socket.destroy();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function bodyOf(reply: string): unknown {
+  return JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+}
+
+const SUBMISSION_HEAD = 'POST /v1/forms/contact/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
+
+describe('startProxy with requests Node rejects', () => {
+  it.each([
+    ['a negative Content-Length', 'Content-Length: -1\r\n'],
+    ['a non-numeric Content-Length', 'Content-Length: ten\r\n'],
+    ['two different Content-Length headers', 'Content-Length: 2\r\nContent-Length: 3\r\n'],
+    ['Content-Length with Transfer-Encoding', 'Content-Length: 2\r\nTransfer-Encoding: chunked\r\n'],
+  ])('answers 400 with a JSON body for %s', async (_case, headers) => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `${SUBMISSION_HEAD}${headers}\r\n{}`);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      expect(reply).toContain('Content-Type: application/json');
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'invalid_request', retryable: false } });
+    });
+  });
+
+  it('answers 431 with a JSON body for 20 KB of headers', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 431 /);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'headers_too_large' } });
+    });
+  });
+
+  it('answers 413 without 100 Continue to an oversized Expect request', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `${SUBMISSION_HEAD}Expect: 100-continue\r\nContent-Length: 1000000\r\n\r\n`);
+
+      expect(reply).not.toContain('100 Continue');
+      expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'payload_too_large' } });
+    });
+  });
+
+  it('sends 100 Continue to a small Expect request and serves it', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `${SUBMISSION_HEAD}Expect: 100-continue\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{`);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 /);
+      expect(reply).toContain('"code":"invalid_json"');
+    });
+  });
+});

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
-import { createApp, createCallLimiter } from '../app.js';
+import { createApp, createCallLimiter, DEFAULT_MAX_BODY_BYTES } from '../app.js';
 import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { KeyedLock } from '../delivery/keyed-lock.js';
 import { FormsConfigError, LeadsyncError } from '../errors.js';
@@ -60,6 +62,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
     prepared.outbox?.close();
     throw error;
   });
+  guardNodeServer(server as Server, { maxBodyBytes: DEFAULT_MAX_BODY_BYTES, log });
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(config.host)}:${address.port}`;
   const drain = startDrain(prepared);
@@ -196,6 +199,91 @@ function listen(fetchCallback: (request: Request) => Response | Promise<Response
     const server = serve({ fetch: fetchCallback, hostname, port }, () => resolveServer(server));
     server.once('error', rejectServer);
   });
+}
+
+export interface NodeServerGuardOptions {
+  /** Largest accepted request body in bytes; must match the app's `maxBodyBytes`. */
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+/**
+ * Sends the API's JSON error body for requests that Node's HTTP server rejects before the app
+ * runs, and keeps Node from inviting a body the app would reject:
+ *
+ * - `Expect: 100-continue` with a `Content-Length` above `maxBodyBytes` gets 413 without a
+ *   `100 Continue`, which RFC 9110 §10.1.1 allows, so the client does not send the body.
+ * - A request Node cannot parse (a negative, repeated or non-numeric `Content-Length`, both
+ *   `Content-Length` and `Transfer-Encoding`) gets 400, and headers or a URL over Node's
+ *   header size limit get 431. Node's own answers to these have an empty body.
+ */
+export function guardNodeServer(server: Server, options: NodeServerGuardOptions): void {
+  const { maxBodyBytes, log } = options;
+
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    const length = Number(request.headers['content-length']);
+    if (length > maxBodyBytes) {
+      const body = errorBody('payload_too_large', `The request body is larger than ${maxBodyBytes} bytes.`);
+      response.writeHead(413, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+      response.end(body);
+      return;
+    }
+
+    response.writeContinue();
+    server.emit('request', request, response);
+  });
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Nothing can be sent on a closed socket, and a raw reply after a response has begun would
+    // corrupt that response.
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+
+    const rejection = describeClientError(error);
+    log.log('warn', `Rejected a malformed HTTP request: ${rejection.message}`, { code: rejection.code, status: rejection.status, cause: error.code });
+    const body = errorBody(rejection.code, rejection.message, rejection.retryable);
+    socket.end(
+      `HTTP/1.1 ${rejection.status} ${STATUS_CODES[rejection.status]}\r\n` +
+        'Content-Type: application/json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  });
+}
+
+interface ClientErrorRejection {
+  status: number;
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+function describeClientError(error: NodeJS.ErrnoException): ClientErrorRejection {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      status: 431,
+      code: 'headers_too_large',
+      message: 'The request headers or URL are larger than the server accepts; send shorter ones.',
+      retryable: false,
+    };
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time; send it again.', retryable: true };
+  }
+  return {
+    status: 400,
+    code: 'invalid_request',
+    message: 'The HTTP request is malformed; check Content-Length and Transfer-Encoding, which must be valid and not both present.',
+    retryable: false,
+  };
+}
+
+function errorBody(code: string, message: string, retryable = false): string {
+  return JSON.stringify({ error: { code, message, retryable } });
 }
 
 function closeServer(server: ServerType): Promise<void> {
