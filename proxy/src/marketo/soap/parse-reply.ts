@@ -1,10 +1,9 @@
-import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
-
 import { MarketoError } from '../../errors.js';
 import { maskEmailAddresses } from '../../log.js';
 import type { SyncOutcome } from '../transport.js';
 import { MKTOWS_NAMESPACE, SOAP_ENVELOPE_NAMESPACE } from './build-envelope.js';
 import { classifyFault } from './faults.js';
+import { attributeValue, childElement, lookupNamespace, parseXmlTree, type XmlElement } from './xml-tree.js';
 
 export interface SoapReply {
   /** HTTP status code. */
@@ -14,6 +13,8 @@ export interface SoapReply {
 
 // Upstream text quoted in error messages is cut to this many characters.
 const MAX_QUOTED_LENGTH = 200;
+
+const XML_SCHEMA_INSTANCE_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /**
  * Reads a `syncLead` reply: returns the outcome, or throws `MarketoError`.
@@ -38,7 +39,7 @@ export function parseSyncLeadReply(reply: SoapReply): SyncOutcome {
   return readResult(success);
 }
 
-function readResult(success: Element): SyncOutcome {
+function readResult(success: XmlElement): SyncOutcome {
   const result = childElement(success, null, 'result');
   const syncStatus = result === undefined ? undefined : childElement(result, null, 'syncStatus');
   const leadIdText = result === undefined ? undefined : childText(result, 'leadId');
@@ -63,7 +64,7 @@ function readResult(success: Element): SyncOutcome {
   return { leadId, status: statusText === 'CREATED' ? 'created' : 'updated' };
 }
 
-function errorForFault(fault: Element): MarketoError {
+function errorForFault(fault: XmlElement): MarketoError {
   const faultCode = childText(fault, 'faultcode');
   const faultString = childText(fault, 'faultstring') ?? '';
   const detail = childElement(fault, null, 'detail');
@@ -95,13 +96,13 @@ function codeFromFaultString(faultString: string): number | undefined {
  * Returns the local part of the `faultcode` QName (`Client`, `Server`) when its prefix is bound
  * to the SOAP envelope namespace.
  */
-function resolveFaultCodeName(fault: Element, faultCode: string | undefined): string | undefined {
+function resolveFaultCodeName(fault: XmlElement, faultCode: string | undefined): string | undefined {
   if (faultCode === undefined) return undefined;
   const separator = faultCode.indexOf(':');
   const prefix = separator === -1 ? null : faultCode.slice(0, separator);
   const localName = faultCode.slice(separator + 1);
 
-  return fault.lookupNamespaceURI(prefix) === SOAP_ENVELOPE_NAMESPACE ? localName : undefined;
+  return lookupNamespace(fault, prefix) === SOAP_ENVELOPE_NAMESPACE ? localName : undefined;
 }
 
 function errorForNonSoapReply(status: number): MarketoError {
@@ -116,48 +117,23 @@ function errorForNonSoapReply(status: number): MarketoError {
 }
 
 /** Parses `text` and returns the SOAP `Body` element, or undefined when it is not a SOAP envelope. */
-function findSoapBody(text: string): Element | undefined {
+function findSoapBody(text: string): XmlElement | undefined {
   if (text.trim() === '') return undefined;
 
-  const document = parseXml(text);
-  const root = document?.documentElement ?? undefined;
-  if (root === undefined || root === null) return undefined;
-  if (root.namespaceURI !== SOAP_ENVELOPE_NAMESPACE || root.localName !== 'Envelope') return undefined;
+  // Any well-formedness error means the text is not the XML Marketo sends.
+  const root = parseXmlTree(text);
+  if (root === undefined) return undefined;
+  if (root.namespace !== SOAP_ENVELOPE_NAMESPACE || root.localName !== 'Envelope') return undefined;
 
   return childElement(root, SOAP_ENVELOPE_NAMESPACE, 'Body');
 }
 
-function parseXml(text: string): Document | undefined {
-  // Any error, not only a fatal one, means the text is not the XML Marketo sends.
-  const parser = new DOMParser({
-    onError(level, message) {
-      if (level !== 'warning') throw new Error(message);
-    },
-  });
-
-  try {
-    return parser.parseFromString(text, 'text/xml');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Finds the first child element with this namespace (null for unqualified) and local name. */
-function childElement(parent: Element, namespace: string | null, localName: string): Element | undefined {
-  for (let node = parent.firstChild; node !== null; node = node.nextSibling) {
-    if (node.nodeType !== node.ELEMENT_NODE) continue;
-    const element = node as Element;
-    if ((element.namespaceURI ?? null) === namespace && element.localName === localName) return element;
-  }
-  return undefined;
-}
-
 /** Returns the trimmed text of an unqualified child element, or undefined when absent or nil. */
-function childText(parent: Element, localName: string): string | undefined {
+function childText(parent: XmlElement, localName: string): string | undefined {
   const element = childElement(parent, null, localName);
   if (element === undefined) return undefined;
-  if (element.getAttributeNS('http://www.w3.org/2001/XMLSchema-instance', 'nil') === 'true') return undefined;
-  return element.textContent?.trim() ?? undefined;
+  if (attributeValue(element, XML_SCHEMA_INSTANCE_NAMESPACE, 'nil') === 'true') return undefined;
+  return element.text.trim();
 }
 
 function quoteUpstream(text: string): string {
