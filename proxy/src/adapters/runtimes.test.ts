@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { silentLogger } from '../log.js';
+import { hasEmulator, startTestEmulator, type RunningEmulator } from '../testing/emulator.js';
 
 /**
  * Smoke tests of the Deno and Bun entries: each runtime serves the same app and sends a
@@ -15,7 +15,6 @@ import { silentLogger } from '../log.js';
  */
 
 const PACKAGE_DIRECTORY = fileURLToPath(new URL('../..', import.meta.url));
-const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
 const ADMIN_TOKEN = 'runtime-smoke-test-token-0123456789abcdef';
 const ORIGIN = 'https://www.example.test';
 
@@ -34,11 +33,6 @@ const RUNTIMES: Runtime[] = [
   { name: 'bun', binary: `${PACKAGE_DIRECTORY}node_modules/@oven/bun-linux-x64/bin/bun`, args: ['src/adapters/bun.ts'] },
 ];
 
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
 interface RunningEntry {
   url: string;
   child: ChildProcess;
@@ -49,16 +43,13 @@ for (const runtime of RUNTIMES) {
   const installed = existsSync(runtime.binary);
   if (!installed) console.warn(`Skipping the ${runtime.name} smoke test: ${runtime.binary} is not installed (optional dependency for Linux x64).`);
 
-  describe.skipIf(!installed || !existsSync(fileURLToPath(EMULATOR_ENTRY)))(`${runtime.name} entry`, () => {
+  describe.skipIf(!installed || !hasEmulator)(`${runtime.name} entry`, () => {
     let emulator: RunningEmulator;
     let entry: RunningEntry;
     let directory: string;
 
     beforeAll(async () => {
-      const module = (await import(EMULATOR_ENTRY.href)) as {
-        startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-      };
-      emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+      emulator = await startTestEmulator();
       directory = mkdtempSync(join(tmpdir(), `leadsync-${runtime.name}-`));
       entry = await startEntry(runtime, {
         MARKETO_API: 'soap',

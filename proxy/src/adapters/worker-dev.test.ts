@@ -1,31 +1,15 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { silentLogger } from '../log.js';
 import { startWranglerDev, type RunningWranglerDev } from './wrangler-dev.js';
+import { hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 
 /**
  * Smoke test of the Worker under `wrangler dev` on 127.0.0.1: the same HTTP API as the Node
  * server, sending to the real emulator started on an ephemeral port.
  */
 
-const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-
 const ORIGIN = 'http://127.0.0.1:5173';
 const COOKIE = 'id:123-ABC-456&token:_mch-example.test-1700000000000-67890';
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  email: string | null;
-  cookies: string[];
-}
 
 describe.skipIf(!hasEmulator)('Worker under wrangler dev', () => {
   let emulator: RunningEmulator;
@@ -33,10 +17,7 @@ describe.skipIf(!hasEmulator)('Worker under wrangler dev', () => {
   const output: string[] = [];
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    emulator = await startTestEmulator();
     worker = await startWranglerDev({
       vars: {
         MARKETO_SOAP_ENDPOINT: `${emulator.url}/soap/mktows/2_9`,

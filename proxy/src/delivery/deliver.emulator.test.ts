@@ -3,8 +3,6 @@
  * connection dropped after the write, and the emulator's concurrency and rate limits. The
  * emulator shares no code with the proxy, so it checks the proxy's limits from outside.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -14,21 +12,9 @@ import { silentLogger } from '../log.js';
 import { DEMO_FORMS, postSubmission } from '../testing/app-harness.js';
 import { CallLimiter } from './call-limiter.js';
 import { createRetryPolicy } from './retry-policy.js';
+import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 
-const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-if (!hasEmulator) console.warn(`Skipping delivery emulator tests: ${fileURLToPath(EMULATOR_ENTRY)} does not exist.`);
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  id: number;
-  email: string | null;
-  cookies: string[];
-}
+if (!hasEmulator) console.warn(`Skipping delivery emulator tests: ${EMULATOR_PATH} does not exist.`);
 
 interface EmulatorCall {
   operation: string | null;
@@ -43,10 +29,7 @@ describe.skipIf(!hasEmulator)('delivery against the emulator', () => {
   let emulator: RunningEmulator;
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    emulator = await startTestEmulator();
   });
 
   afterAll(async () => {

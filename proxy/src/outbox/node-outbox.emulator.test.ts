@@ -1,35 +1,22 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startProxy, type RunningProxy } from '../adapters/node.js';
 import type { Env } from '../config.js';
 import { silentLogger } from '../log.js';
+import { hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 
 /**
  * The Node proxy's outbox end to end: the emulator fails every call, the submission gets
  * 202 queued, the proxy restarts, and the drain delivers the stored submission exactly once.
  */
 
-const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-
 const ADMIN_TOKEN = 'node-outbox-test-token-0123456789abcdef';
 const COOKIE = 'id:123-ABC-456&token:_mch-example.test-1700000000000-13579';
 const ORIGIN = 'https://www.example.test';
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  email: string | null;
-  cookies: string[];
-}
 
 describe.skipIf(!hasEmulator)('Node proxy outbox against the emulator', () => {
   let emulator: RunningEmulator;
@@ -37,10 +24,7 @@ describe.skipIf(!hasEmulator)('Node proxy outbox against the emulator', () => {
   const proxies: RunningProxy[] = [];
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    emulator = await startTestEmulator();
     directory = mkdtempSync(join(tmpdir(), 'leadsync-node-outbox-'));
   });
 

@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { describe, expect, it } from 'vitest';
 
 import { runSoak } from '../../../bench/soak/run-soak.js';
+import { hasEmulator } from '../testing/emulator.js';
 
 /**
  * The soak test at CI size: 100 submissions from 10 clients, 20% of the upstream calls failing
  * and one emulator restart. `pnpm bench:soak` runs the full size (1,000 from 20 clients).
  */
-
-const hasEmulator = existsSync(fileURLToPath(new URL('../../../emulator/src/index.ts', import.meta.url)));
 
 describe.skipIf(!hasEmulator)('soak with faults and an emulator restart', () => {
   it('delivers every submission exactly once', async () => {

@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,33 +8,18 @@ import { silentLogger } from '../log.js';
 import { createSoapTransport } from '../marketo/soap/soap-transport.js';
 import { drainOutbox } from './drain-outbox.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 
 /** The SQLite outbox across a proxy restart, drained into the real emulator. */
 
-const EMULATOR_ENTRY = new URL('../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-
 const COOKIE = 'id:123-ABC-456&token:_mch-example.test-1700000000000-24680';
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  email: string | null;
-  cookies: string[];
-}
 
 describe.skipIf(!hasEmulator)('SqliteOutbox drained into the emulator', () => {
   let emulator: RunningEmulator;
   let directory: string;
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    emulator = await startTestEmulator();
     directory = mkdtempSync(join(tmpdir(), 'leadsync-outbox-emulator-'));
   });
 

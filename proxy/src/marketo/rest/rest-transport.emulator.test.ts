@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../app.js';
@@ -12,6 +9,7 @@ import { parseForms } from '../../forms/parse-forms.js';
 import { silentLogger, type Logger } from '../../log.js';
 import type { LeadSync } from '../transport.js';
 import { createRestTransport, type RestTransportOptions } from './rest-transport.js';
+import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
 
 /**
  * Integration tests of the REST transport against the real emulator, which shares no REST code
@@ -19,24 +17,7 @@ import { createRestTransport, type RestTransportOptions } from './rest-transport
  * expiry is exact. A recording fetch sits between the two to show what went over the wire.
  */
 
-const EMULATOR_ENTRY = new URL('../../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-if (!hasEmulator) console.warn(`Skipping emulator integration tests: ${fileURLToPath(EMULATOR_ENTRY)} does not exist.`);
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  id: number;
-  email: string | null;
-  anonymous: boolean;
-  partition: string;
-  cookies: string[];
-  attributes: Record<string, string>;
-  visits: Array<{ url: string }>;
-}
+if (!hasEmulator) console.warn(`Skipping emulator integration tests: ${EMULATOR_PATH} does not exist.`);
 
 interface CallRecord {
   operation: string | null;
@@ -62,10 +43,7 @@ describe.skipIf(!hasEmulator)('REST transport against the emulator', () => {
   let sent: SentRequest[] = [];
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown; clock: () => Date }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger, clock: () => new Date(Date.now() + clockOffsetMs) });
+    emulator = await startTestEmulator({ clock: () => new Date(Date.now() + clockOffsetMs) });
   });
 
   afterAll(async () => {

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createApp } from '../../app.js';
@@ -11,28 +8,14 @@ import { parseForms } from '../../forms/parse-forms.js';
 import { silentLogger } from '../../log.js';
 import type { LeadSync } from '../transport.js';
 import { createSoapTransport } from './soap-transport.js';
+import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
 
 /**
  * Integration tests of the SOAP transport against the real emulator, which shares no SOAP code
  * with the proxy. They reach the emulator only through `startEmulator` and its HTTP paths.
  */
 
-const EMULATOR_ENTRY = new URL('../../../../emulator/src/index.ts', import.meta.url);
-const hasEmulator = existsSync(fileURLToPath(EMULATOR_ENTRY));
-if (!hasEmulator) console.warn(`Skipping emulator integration tests: ${fileURLToPath(EMULATOR_ENTRY)} does not exist.`);
-
-interface RunningEmulator {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface EmulatorLead {
-  id: number;
-  email: string | null;
-  anonymous: boolean;
-  cookies: string[];
-  attributes: Record<string, string>;
-}
+if (!hasEmulator) console.warn(`Skipping emulator integration tests: ${EMULATOR_PATH} does not exist.`);
 
 const USER_ID = 'leadsync_demo_1A2B3C4D5E6F';
 const ENCRYPTION_KEY = 'demo-encryption-key';
@@ -48,10 +31,7 @@ describe.skipIf(!hasEmulator)('SOAP transport against the emulator', () => {
   let endpoint: string;
 
   beforeAll(async () => {
-    const module = (await import(EMULATOR_ENTRY.href)) as {
-      startEmulator(options: { port: number; logger: unknown }): Promise<RunningEmulator>;
-    };
-    emulator = await module.startEmulator({ port: 0, logger: silentLogger });
+    emulator = await startTestEmulator();
     endpoint = `${emulator.url}/soap/mktows/2_9`;
   });
 
