@@ -37,7 +37,7 @@ interface Counts {
   skipped: number;
 }
 
-/** A package's own binary when it has one (pnpm links `playwright` only into e2e/), else the root's. */
+/** Returns the package's own binary when it has one (pnpm links `playwright` only into e2e/), else the root's. */
 function bin(name: string, cwd = '.'): string {
   const own = join(REPO_ROOT, cwd, 'node_modules/.bin', name);
   return existsSync(own) ? own : join(REPO_ROOT, 'node_modules/.bin', name);

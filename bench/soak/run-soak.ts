@@ -114,7 +114,7 @@ function proxyEnv(emulatorUrl: string, directory: string): Record<string, string
     // Every client posts from 127.0.0.1 and each address once, so the abuse limits stay out.
     RATE_LIMIT_PER_ADDRESS: '0',
     RATE_LIMIT_PER_EMAIL: '0',
-    // Short enough that an injected timeout costs little; the emulator answers in milliseconds.
+    // Short enough that an injected timeout costs little, because the emulator responds in milliseconds.
     MARKETO_TIMEOUT_MS: '1000',
     LEADSYNC_DELIVERY_TIMEOUT_MS: '5000',
     LEADSYNC_QUEUE_TIMEOUT_MS: '4000',
@@ -175,7 +175,7 @@ async function runClients(proxy: RunningProxy, options: SoakOptions, restart: ()
 }
 
 /**
- * Posts like the widget: the same submissionId again after a network error or a 5xx answer,
+ * Posts like the widget: the same submissionId again after a network error or a 5xx response,
  * so a submission is only given up when the proxy keeps failing. Returns the final status.
  */
 async function postUntilAnswered(proxy: RunningProxy, submission: Submission, run: ClientRun): Promise<string> {

@@ -146,7 +146,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(assignRequestId());
 
-  // Hono answers HEAD with a route's GET handler, so every GET route allows HEAD too.
+  // Hono serves HEAD with a route's GET handler, so every GET route allows HEAD too.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.all('/healthz', methodNotAllowed(['GET', 'HEAD']));
 
@@ -169,7 +169,7 @@ export function createApp(deps: AppDeps) {
     if (form === undefined) throw formNotFound(c.req.param('formId'));
     return c.json(publicForm(form, config), 200, { 'Cache-Control': FORM_CACHE_CONTROL });
   });
-  // The CORS middleware above answers OPTIONS on every `/v1/*` path.
+  // The CORS middleware above handles OPTIONS on every `/v1/*` path.
   app.all('/v1/forms/:formId', methodNotAllowed(['GET', 'HEAD', 'OPTIONS']));
 
   app.post(

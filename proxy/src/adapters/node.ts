@@ -215,7 +215,7 @@ export interface NodeServerGuardOptions {
  *   `100 Continue`, which RFC 9110 §10.1.1 allows, so the client does not send the body.
  * - A request Node cannot parse (a negative, repeated or non-numeric `Content-Length`, both
  *   `Content-Length` and `Transfer-Encoding`) gets 400, and headers or a URL over Node's
- *   header size limit get 431. Node's own answers to these have an empty body.
+ *   header size limit get 431. Node's own responses to these have an empty body.
  */
 export function guardNodeServer(server: Server, options: NodeServerGuardOptions): void {
   const { maxBodyBytes, log } = options;

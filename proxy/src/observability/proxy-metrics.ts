@@ -5,7 +5,7 @@ export type SubmissionOutcome =
   | 'created'
   | 'updated'
   | 'queued'
-  /** Rejected by Marketo for good, e.g. for wrong credentials: stored as a dead letter and answered 202 queued. */
+  /** Rejected by Marketo for good, e.g. for wrong credentials: stored as a dead letter and acknowledged with 202 queued. */
   | 'dead_lettered'
   /** Flagged as a bot: given a success response and not sent to Marketo. */
   | 'bot'

@@ -65,7 +65,7 @@ export interface SubmissionHandlerOptions {
  * address rate limit, content type and size first. The handler then
  *
  * 1. parses the body and looks up the `submissionId`: a repeat returns the first response;
- * 2. runs the bot check: a bot gets a success answer and nothing is sent;
+ * 2. runs the bot check: a bot gets a success response and nothing is sent;
  * 3. validates the fields, applies the per-e-mail rate limit and maps the lead;
  * 4. delivers the lead. When there is an outbox, a retryable failure is queued there and a
  *    rejection by Marketo is stored there as a dead letter, both answered `202 queued`.
@@ -139,7 +139,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     c.set('submissionOutcome', 'queued');
     log.log('warn', 'Delivery failed for now; submission stored in the outbox for a later attempt', {
       code: failure instanceof LeadsyncError ? failure.code : undefined,
-      // Error messages carry no secrets or payloads, and they say what failed (a status, a fault).
+      // Error messages contain no secrets or payloads, and they name what failed (a status, a fault).
       error: failure instanceof Error ? failure.message : String(failure),
     });
 

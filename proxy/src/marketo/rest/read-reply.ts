@@ -30,8 +30,8 @@ const MAX_QUOTED_LENGTH = 200;
 export function readRestReply(operation: string, status: number, body: string): RestSuccess {
   if (status !== 200) {
     const title = classifyRestError(status).title;
-    // Marketo answers every API path it has; a 404 means the base URL is wrong, typically one that
-    // already ends in /rest, so the proxy calls /rest/rest/v1/….
+    // Every API path exists on Marketo, so a 404 means the base URL is wrong. Typically it already
+    // ends in /rest, and the proxy then calls /rest/rest/v1/….
     const fix = status === 404 ? ' Fix: set MARKETO_REST_ENDPOINT to the base URL without /rest, e.g. https://123-ABC-456.mktorest.com.' : '';
     throw new RestApiError(`Marketo ${operation} failed with HTTP ${status} (${title}).${fix}`, { httpStatus: status });
   }

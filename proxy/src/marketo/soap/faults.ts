@@ -6,7 +6,7 @@ export interface FaultClass {
   kind: MarketoErrorKind;
   /** Whether the same request can succeed when sent again later. */
   retryable: boolean;
-  /** What the operator should check, for faults that come from the proxy's configuration. */
+  /** Operator hint for faults that come from the proxy's configuration: the setting to check. */
   fix?: string;
 }
 
