@@ -23,7 +23,6 @@ import { limitBodySize } from './middleware/body-limit/index.js';
 import { createBotCheck } from './middleware/bot-check/index.js';
 import { addressRateLimitKey, clientAddress, type RuntimeAddressReader } from './middleware/client-address/index.js';
 import { countSubmissions } from './middleware/count-submissions/index.js';
-import { exposeHeaders } from './middleware/expose-headers/index.js';
 import { rateLimit, RateLimiter } from './middleware/rate-limit/index.js';
 import { assignRequestId } from './middleware/request-id/index.js';
 import { PROMETHEUS_CONTENT_TYPE } from './observability/metrics.js';
@@ -35,6 +34,7 @@ import { createWidgetHandler, type WidgetLoader } from './routes/widget.js';
 import { MemoryStore } from './stores/memory-store.js';
 import { truncate } from './text/truncate.js';
 import type { CounterStore, KeyValueStore } from './stores/store.js';
+import type { UpstreamFetch } from './marketo/upstream-fetch.js';
 
 export interface AppDeps {
   config: ProxyConfig;
@@ -47,7 +47,7 @@ export interface AppDeps {
   /** Default: no widget, so `/leadsync.js` returns 503. */
   loadWidget?: WidgetLoader;
   /** Upstream fetch for the default transport. Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
   /** Clock for the default transport and for `Retry-After` dates. Default `() => new Date()`. */
   now?: () => Date;
   /** Default: JSON lines on stdout. */
@@ -160,8 +160,7 @@ export function createApp(deps: AppDeps) {
     app.route('/', createAdminRoutes({ token: config.adminToken, deadLetters: deps.deadLetters, stats: deps.outboxStats, log }));
   }
 
-  app.use('/v1/*', exposeHeaders(EXPOSED_HEADERS));
-  app.use('/v1/*', allowedOriginsCors(config.allowedOrigins));
+  app.use('/v1/*', allowedOriginsCors(config.allowedOrigins, EXPOSED_HEADERS));
   app.use('/v1/*', clientAddress({ runtimeAddress: deps.runtimeAddress, trustedHeader: config.abuse.trustedProxyHeader }));
 
   app.get('/v1/forms/:formId', (c) => {
