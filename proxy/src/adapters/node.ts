@@ -16,12 +16,16 @@ import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { createJsonLogger, type Logger } from '../log.js';
+import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
+import { createBatchedLines, type BatchedLines } from '../observability/batched-lines.js';
+import type { StructuredLogger } from '../observability/logger.js';
 import { createOutboxDeliver } from '../outbox/create-outbox-deliver.js';
 import { startOutboxDrain, type OutboxDrainTimer } from '../outbox/drain-outbox.js';
 import type { DeadLetterStore, DeliverEntry, DrainableOutbox } from '../outbox/outbox.js';
 import { DEFAULT_OUTBOX_PATH } from '../outbox/outbox-path.js';
 import { createRetrySchedule, describeFailure } from '../outbox/retry-schedule.js';
 import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
+import { createNodeFetch } from './node-fetch.js';
 
 const PACKAGE_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_FORMS_PATH = resolve(PACKAGE_DIRECTORY, 'config/forms.demo.json');
@@ -34,8 +38,8 @@ export interface StartProxyOptions {
   port?: number;
   /** Default: JSON lines on stdout. */
   log?: Logger;
-  /** Upstream fetch. Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  /** Upstream fetch. Default for `startProxy`: `createNodeFetch()`; for Deno and Bun: their `fetch`. */
+  fetch?: UpstreamFetch;
 }
 
 export interface RunningProxy {
@@ -54,7 +58,7 @@ export interface RunningProxy {
  * Throws `ConfigError` or `FormsConfigError` before listening when the configuration is invalid.
  */
 export async function startProxy(options: StartProxyOptions = {}): Promise<RunningProxy> {
-  const prepared = await prepareProxy(options);
+  const prepared = await prepareProxy({ ...options, fetch: options.fetch ?? createNodeFetch() });
   const { app, config, log, forms, formsPath } = prepared;
   const port = options.port ?? config.port;
 
@@ -117,7 +121,7 @@ export interface PreparedProxy {
  */
 export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<PreparedProxy> {
   const env = options.env ?? process.env;
-  const log = options.log ?? createJsonLogger();
+  const log = options.log ?? createStdoutLogger();
   const config = loadConfig(env);
 
   const formsPath = resolve(config.formsPath ?? DEFAULT_FORMS_PATH);
@@ -293,12 +297,27 @@ function closeServer(server: ServerType): Promise<void> {
   });
 }
 
+let stdoutLines: BatchedLines | undefined;
+
+/**
+ * Creates the default logger, which writes JSON lines to standard output in batches
+ * (`createBatchedLines`). Lines still queued when the process exits are written then.
+ */
+export function createStdoutLogger(): StructuredLogger {
+  if (stdoutLines === undefined) {
+    const lines = createBatchedLines({ output: (chunk) => process.stdout.write(chunk) });
+    process.once('exit', lines.flush);
+    stdoutLines = lines;
+  }
+  return createJsonLogger(stdoutLines.write);
+}
+
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
 async function main(): Promise<void> {
-  const log = createJsonLogger();
+  const log = createStdoutLogger();
 
   let proxy: RunningProxy;
   try {
