@@ -1,4 +1,6 @@
 import { MarketoError } from '../../errors.js';
+import { requestSignal } from '../timeout-signal.js';
+import type { UpstreamFetch } from '../upstream-fetch.js';
 
 export interface HttpRequest {
   /** Name of the call for messages, e.g. `Sync Leads`. */
@@ -15,7 +17,7 @@ export interface HttpReply {
 }
 
 export interface SendOptions {
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   timeoutMs: number;
   /** The caller's abort signal; its reason is rethrown unchanged. */
   signal?: AbortSignal | undefined;
@@ -31,22 +33,21 @@ export interface SendOptions {
 export async function sendRequest(request: HttpRequest, options: SendOptions): Promise<HttpReply> {
   if (options.signal?.aborted) throw options.signal.reason;
 
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+  const requestAbort = requestSignal(options.timeoutMs, options.signal);
 
   try {
     const response = await options.fetch(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body !== undefined && { body: request.body }),
-      signal,
+      signal: requestAbort.signal,
     });
     return { status: response.status, body: await response.text() };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     // A request that carries secrets keeps no `cause`, because the runtime's error may quote the URL.
     const cause = options.secrets === undefined ? error : undefined;
-    if (timeout.aborted) {
+    if (requestAbort.timedOut) {
       throw new MarketoError(`Marketo ${request.operation} did not respond within ${options.timeoutMs} ms.`, {
         kind: 'timeout',
         retryable: true,
@@ -59,6 +60,8 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
       retryable: true,
       cause,
     });
+  } finally {
+    requestAbort.dispose();
   }
 }
 

@@ -1,9 +1,11 @@
 import { LeadsyncError, MarketoError } from '../../errors.js';
+import { requestSignal } from '../timeout-signal.js';
 import type { LeadSync, LeadTransport, SyncOptions, SyncOutcome } from '../transport.js';
 import { buildSyncLeadEnvelope } from './build-envelope.js';
 import { formatTimestamp } from './format-timestamp.js';
 import { parseSyncLeadReply } from './parse-reply.js';
 import { signRequest } from './sign-request.js';
+import type { UpstreamFetch } from '../upstream-fetch.js';
 
 export const SYNC_LEAD_SOAP_ACTION = 'http://www.marketo.com/mktows/syncLead';
 
@@ -19,7 +21,7 @@ export interface SoapTransportOptions {
   /** Offset of `requestTimestamp` from UTC, in minutes. Default 0, rendered `+00:00`. */
   timestampOffsetMinutes?: number;
   /** Default `globalThis.fetch`. Pass the fetch wrapped by the proxy's call limiter. */
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
   /** Clock read once per call. Default `() => new Date()`. */
   now?: () => Date;
 }
@@ -73,8 +75,7 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
   }
 
   async function postEnvelope(envelope: string, signal: AbortSignal | undefined): Promise<{ status: number; body: string }> {
-    const timeout = AbortSignal.timeout(settings.timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    const request = requestSignal(settings.timeoutMs, signal);
 
     try {
       const response = await settings.fetch(settings.endpoint, {
@@ -84,7 +85,7 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
           SOAPAction: SYNC_LEAD_SOAP_ACTION,
         },
         body: envelope,
-        signal: combined,
+        signal: request.signal,
       });
       return { status: response.status, body: await response.text() };
     } catch (error) {
@@ -92,7 +93,7 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
       if (signal?.aborted) throw signal.reason;
       // An error of the proxy's own, such as the call limiter's queue timeout, is already classified.
       if (error instanceof LeadsyncError) throw error;
-      if (timeout.aborted) {
+      if (request.timedOut) {
         throw new MarketoError(`Marketo did not respond within ${settings.timeoutMs} ms.`, {
           kind: 'timeout',
           retryable: true,
@@ -104,6 +105,8 @@ export function createSoapTransport(options: SoapTransportOptions): LeadTranspor
         retryable: true,
         cause: error,
       });
+    } finally {
+      request.dispose();
     }
   }
 
