@@ -11,7 +11,7 @@ describe('limitFetch', () => {
     const upstream = (() => new Promise<Response>((resolve) => (resolveResponse = resolve))) as typeof fetch;
     const limited = limitFetch(upstream, { limiter });
 
-    const pending = limited('http://127.0.0.1:1/');
+    const pending = limited('http://127.0.0.1:1/', {});
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(limiter.load.inFlight).toBe(1);
 
@@ -31,8 +31,8 @@ describe('limitFetch', () => {
     }) as typeof fetch;
     const limited = limitFetch(upstream, { limiter, durations });
 
-    await limited('http://127.0.0.1:1/');
-    await expect(limited('http://127.0.0.1:1/')).rejects.toThrow('fetch failed');
+    await limited('http://127.0.0.1:1/', {});
+    await expect(limited('http://127.0.0.1:1/', {})).rejects.toThrow('fetch failed');
 
     expect(durations.count({ status_class: '5xx' })).toBe(1);
     expect(durations.count({ status_class: 'error' })).toBe(1);

@@ -1,4 +1,5 @@
 import type { Histogram } from '../observability/metrics.js';
+import type { UpstreamFetch, UpstreamReply } from '../marketo/upstream-fetch.js';
 import type { CallLimiter } from './call-limiter.js';
 
 export interface LimitFetchOptions {
@@ -19,15 +20,15 @@ export interface LimitFetchOptions {
  * The wait for a slot ends with the request's own `signal`, so the transport's timeout and the
  * delivery deadline cover it.
  */
-export function limitFetch(fetchUpstream: typeof fetch, options: LimitFetchOptions): typeof fetch {
+export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOptions): UpstreamFetch {
   const now = options.now ?? (() => performance.now());
 
-  return async function limitedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const release = await options.limiter.acquire(init?.signal ?? undefined);
+  return async function limitedFetch(url: string, init: RequestInit): Promise<UpstreamReply> {
+    const release = await options.limiter.acquire(init.signal ?? undefined);
     const startedAt = now();
 
     try {
-      const response = await fetchUpstream(input, init);
+      const response = await fetchUpstream(url, init);
       options.durations?.observe((now() - startedAt) / 1000, { status_class: `${Math.floor(response.status / 100)}xx` });
       return response;
     } catch (error) {
@@ -36,5 +37,5 @@ export function limitFetch(fetchUpstream: typeof fetch, options: LimitFetchOptio
     } finally {
       await release();
     }
-  } as typeof fetch;
+  };
 }

@@ -3,10 +3,11 @@ import type { Logger } from '../log.js';
 import { createRestTransport } from './rest/rest-transport.js';
 import { createSoapTransport } from './soap/soap-transport.js';
 import type { LeadTransport } from './transport.js';
+import type { UpstreamFetch } from './upstream-fetch.js';
 
 export interface TransportDependencies {
   /** Default `globalThis.fetch`. */
-  fetch?: typeof fetch | undefined;
+  fetch?: UpstreamFetch | undefined;
   /** Default `() => new Date()`. */
   now?: (() => Date) | undefined;
   log?: Logger | undefined;

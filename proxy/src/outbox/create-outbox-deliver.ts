@@ -9,6 +9,7 @@ import { createTransport } from '../marketo/create-transport.js';
 import type { SyncOutcome } from '../marketo/transport.js';
 import { childLogger } from '../observability/logger.js';
 import type { DeliverEntry } from './outbox.js';
+import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
 
 export interface OutboxDeliverOptions {
   config: ProxyConfig;
@@ -18,7 +19,7 @@ export interface OutboxDeliverOptions {
   lock: Pick<KeyedLock, 'run'>;
   log: Logger;
   /** Upstream fetch. Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
 }
 
 /**

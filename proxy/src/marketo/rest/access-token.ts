@@ -3,6 +3,7 @@ import { joinUrl } from './join-url.js';
 import { readIssues } from './read-reply.js';
 import { RestApiError } from './rest-api-error.js';
 import { sendRequest } from './send-request.js';
+import type { UpstreamFetch } from '../upstream-fetch.js';
 
 export interface AccessTokenOptions {
   /** REST base URL; the token is requested from `{endpoint}/identity/oauth/token`. */
@@ -13,7 +14,7 @@ export interface AccessTokenOptions {
   refreshMarginMs: number;
   timeoutMs: number;
   /** Sends the token request; a fetch wrapped by the proxy's call limiter counts it like any API call. */
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   now: () => Date;
 }
 

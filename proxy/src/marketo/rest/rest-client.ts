@@ -7,13 +7,14 @@ import { readRestReply, type RestSuccess } from './read-reply.js';
 import { RestApiError } from './rest-api-error.js';
 import type { RetryAction } from './rest-errors.js';
 import { sendRequest } from './send-request.js';
+import type { UpstreamFetch } from '../upstream-fetch.js';
 
 export interface RestClientOptions {
   /** REST base URL, e.g. `https://123-ABC-456.mktorest.com`. */
   endpoint: string;
   tokens: AccessTokenSource;
   timeoutMs: number;
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Source of backoff jitter, in [0, 1). */
   random: () => number;

@@ -6,6 +6,7 @@ import { DEFAULT_BACKOFF, sleep, type BackoffSettings } from './backoff.js';
 import { createRestClient } from './rest-client.js';
 import { submitForm } from './submit-form.js';
 import { syncLeads } from './sync-leads.js';
+import type { UpstreamFetch } from '../upstream-fetch.js';
 
 export interface RestTransportOptions {
   /** REST base URL, e.g. `https://123-ABC-456.mktorest.com`; the API is under `/rest`, identity under `/identity`. */
@@ -24,7 +25,7 @@ export interface RestTransportOptions {
    * Sends every HTTP request, token requests included. Pass the fetch wrapped by the proxy's
    * call limiter so Marketo's limits count all of them. Default `globalThis.fetch`.
    */
-  fetch?: typeof fetch;
+  fetch?: UpstreamFetch;
   /** Clock for token expiry. Default `() => new Date()`. */
   now?: () => Date;
   /** Waits between retries. Default: a timer. */
