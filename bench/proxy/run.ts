@@ -2,7 +2,8 @@
  * `pnpm bench:proxy`: throughput and p50/p99 latency of a form submission through the Leadsync
  * proxy to the Marketo emulator, measured in the same run beside
  *
- * - `pass-through`: a bare Hono route forwarding the same SOAP envelope bytes (the floor), and
+ * - `pass-through`: a bare Hono route forwarding the same SOAP envelope bytes with fetch (the floor),
+ * - `pass-through-http`: the same route forwarding with node:http, as the proxy's Node entry sends, and
  * - `soap-client`: a Hono route calling syncLead through the npm `soap` client.
  *
  * Every server runs in its own Node process on 127.0.0.1; this process only sends requests.
@@ -10,7 +11,7 @@
  * limits, warms the target up and sends BENCH_REQUESTS requests (default 1500) with
  * BENCH_CONCURRENCY in flight (default 32). The targets take turns over BENCH_ROUNDS rounds
  * (default 3), so drift on a busy machine hits all of them alike. Every run stops by itself;
- * it takes some tens of seconds.
+ * it takes some tens of seconds. BENCH_PROFILE_DIR=<folder> writes a CPU profile of each server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ import { quantile, runLoad, type LoadResult, type PreparedRequest } from './load
 const REQUESTS = readCount('BENCH_REQUESTS', 1500);
 const CONCURRENCY = readCount('BENCH_CONCURRENCY', 32);
 const ROUNDS = readCount('BENCH_ROUNDS', 3);
+// When set, every server process writes V8 CPU profiles (`*.cpuprofile`) into <folder>/<server> on exit.
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const WARMUP_REQUESTS = 200;
 const DISTINCT_LEADS = 4 * CONCURRENCY;
 
@@ -34,8 +37,8 @@ const ENCRYPTION_KEY = 'demo-encryption-key';
 const MUNCHKIN_ID = '123-ABC-456';
 const ORIGIN = 'http://127.0.0.1:5173';
 
-type TargetName = 'leadsync-proxy' | 'pass-through' | 'soap-client';
-const TARGETS: readonly TargetName[] = ['leadsync-proxy', 'pass-through', 'soap-client'];
+type TargetName = 'leadsync-proxy' | 'pass-through' | 'pass-through-http' | 'soap-client';
+const TARGETS: readonly TargetName[] = ['leadsync-proxy', 'pass-through', 'pass-through-http', 'soap-client'];
 
 function readCount(name: string, fallback: number): number {
   const text = process.env[name];
@@ -58,7 +61,9 @@ interface RunningServer {
 function startServer(name: string, env: Record<string, string>, logFile: string): Promise<RunningServer> {
   const entry = fileURLToPath(new URL(`./servers/${name}.ts`, import.meta.url));
   const output = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // One folder per server: tsx's loader thread writes a profile of its own beside the main thread's.
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', output, 'inherit', 'ipc'],
   });
@@ -167,7 +172,7 @@ async function envelope(lead: Lead): Promise<string> {
 }
 
 async function prepare(target: TargetName, url: string, batch: Lead[]): Promise<PreparedRequest[]> {
-  if (target === 'pass-through') {
+  if (target === 'pass-through' || target === 'pass-through-http') {
     return Promise.all(batch.map(async (lead) => ({ url: `${url}/soap`, contentType: 'text/xml; charset=UTF-8', body: await envelope(lead) })));
   }
   return batch.map((lead) => ({ url: `${url}/v1/forms/contact/submissions`, contentType: 'application/json', body: submissionJson(lead) }));
@@ -247,6 +252,7 @@ async function main(): Promise<void> {
         LEADSYNC_OUTBOX_PATH: join(directory, 'outbox.sqlite'),
       }, logFile),
       'pass-through': await startServer('pass-through', { BENCH_SOAP_ENDPOINT: soapEndpoint }, logFile),
+      'pass-through-http': await startServer('pass-through-http', { BENCH_SOAP_ENDPOINT: soapEndpoint }, logFile),
       'soap-client': await startServer('soap-client', { BENCH_SOAP_ENDPOINT: soapEndpoint }, logFile),
     };
     servers.push(...Object.values(targets));
