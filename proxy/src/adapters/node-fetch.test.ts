@@ -30,6 +30,12 @@ function answer(request: IncomingMessage, response: ServerResponse, body: string
       response.write(Buffer.from([0xef, 0xbb, 0xbf, 0x47, 0x72, 0xc3]));
       setTimeout(() => response.end(Buffer.from([0xbc, 0xc3, 0x9f, 0x65])), 20);
       return;
+    case '/large':
+      response.writeHead(200).end('x'.repeat(2048));
+      return;
+    case '/late':
+      setTimeout(() => response.writeHead(200).end('late but whole'), 150);
+      return;
     case '/empty':
       response.writeHead(204).end();
       return;
@@ -130,6 +136,17 @@ describe('createNodeFetch', () => {
     await new Promise((resolve) => closed.close(resolve));
 
     await expect(nodeFetch(`http://127.0.0.1:${port}/`, {})).rejects.toThrow('ECONNREFUSED');
+  });
+
+  it('rejects a reply above maxReplyBytes', async () => {
+    const small = createNodeFetch({ maxReplyBytes: 1024 });
+    await expect(small(`${base}/large`, {})).rejects.toThrow('the reply is larger than 1024 bytes');
+    expect(await (await small(`${base}/echo`, { method: 'POST', body: 'fits' })).text()).toBe('got fits');
+  });
+
+  it('waits for a reply longer than the idle timeout', async () => {
+    const quickIdle = createNodeFetch({ idleTimeoutMs: 50 });
+    expect(await (await quickIdle(`${base}/late`, {})).text()).toBe('late but whole');
   });
 
   it('hands other body types to the fallback', async () => {

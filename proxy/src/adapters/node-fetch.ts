@@ -12,9 +12,13 @@ export interface NodeFetchOptions {
   idleTimeoutMs?: number;
   /** Sends what this function does not handle (see `createNodeFetch`). Default `globalThis.fetch`. */
   fallback?: UpstreamFetch;
+  /** Largest reply body read, in bytes; a larger reply fails the request. Default 4 MiB. */
+  maxReplyBytes?: number;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
+// Marketo's replies to the calls the proxy makes are a few KiB; a larger one is not Marketo's.
+const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 * 1024;
 const UTF8 = new TextDecoder();
 
 /**
@@ -33,6 +37,7 @@ const UTF8 = new TextDecoder();
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const fallback = options.fallback ?? globalThis.fetch.bind(globalThis);
+  const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const agentOptions = { keepAlive: true, timeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
@@ -64,7 +69,7 @@ export function createNodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
 
       outgoing.once('error', fail);
       outgoing.once('response', (incoming) => {
-        readWhole(incoming).then((bytes) => {
+        readWhole(incoming, maxReplyBytes).then((bytes) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(new NodeReply(incoming.statusCode ?? 0, bytes));
         }, fail);
@@ -105,10 +110,19 @@ class NodeReply implements UpstreamReply {
   }
 }
 
-function readWhole(incoming: IncomingMessage): Promise<Buffer> {
+function readWhole(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let received = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      received += chunk.byteLength;
+      if (received <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      reject(new Error(`the reply is larger than ${maxBytes} bytes`));
+      incoming.destroy();
+    });
     incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     incoming.once('error', reject);
     // A connection that breaks before the reply is complete closes without `end`.
