@@ -26,14 +26,14 @@ const UTF8 = new TextDecoder();
  * kept-alive connections, and each reply is read whole into a small `UpstreamReply`.
  *
  * Node 20's global fetch builds request objects and web streams for every call. In a loop of
- * small POSTs on loopback it used about 0.35 ms of CPU per call and this function about 0.12 ms
- * (measured, `docs/benchmarks.md`), which was a third of the proxy's CPU per submission.
+ * small POSTs on loopback it used about 0.4 ms of CPU per call and this function about 0.14 ms
+ * (`bench/proxy/upstream-client.ts`), which was a third of the proxy's CPU per submission.
  * Workers, Deno and Bun keep their own fetch.
  *
  * It handles what the Marketo transports send: an http(s) URL, a method, headers, a string or
- * byte body and an abort signal. It does not follow redirects: Marketo's API endpoints do not
- * redirect, and a redirect answer reaches the transport as its status. A request with another
- * body type or scheme goes to `fallback`.
+ * byte body and an abort signal. It does not follow redirects. A redirect response reaches the
+ * transport with its 3xx status, which the transport reports as a failed call. A request with
+ * another body type or scheme goes to `fallback`.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
   const fallback = options.fallback ?? globalThis.fetch.bind(globalThis);

@@ -32,7 +32,10 @@ export function readRestReply(operation: string, status: number, body: string): 
     const title = classifyRestError(status).title;
     // Every API path exists on Marketo, so a 404 means the base URL is wrong. Typically it already
     // ends in /rest, and the proxy then calls /rest/rest/v1/….
-    const fix = status === 404 ? ' Fix: set MARKETO_REST_ENDPOINT to the base URL without /rest, e.g. https://123-ABC-456.mktorest.com.' : '';
+    let fix = '';
+    if (status === 404) fix = ' Fix: set MARKETO_REST_ENDPOINT to the base URL without /rest, e.g. https://123-ABC-456.mktorest.com.';
+    // The proxy does not follow redirects, so that a POST is never resent to another address.
+    if (status >= 300 && status <= 399) fix = ' The endpoint redirects. Fix: set MARKETO_REST_ENDPOINT to the address it redirects to.';
     throw new RestApiError(`Marketo ${operation} failed with HTTP ${status} (${title}).${fix}`, { httpStatus: status });
   }
 

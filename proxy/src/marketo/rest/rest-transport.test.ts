@@ -72,6 +72,13 @@ describe('createRestTransport', () => {
     expect(error.message).toContain('set MARKETO_REST_ENDPOINT to the base URL without /rest');
   });
 
+  it('reports a redirect with its fix', async () => {
+    const error = await failure(transport(marketo({ status: 308, body: '' }).fetch).syncLead(LEAD));
+
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('set MARKETO_REST_ENDPOINT to the address it redirects to');
+  });
+
   it('reports HTTP 413 as a rejected request', async () => {
     const error = await failure(transport(marketo({ status: 413, body: '' }).fetch).syncLead(LEAD));
 

@@ -184,6 +184,14 @@ describe('parseSyncLeadReply failures', () => {
     expect(error.message).not.toContain('Oops');
   });
 
+  it('names the fix for a redirect', () => {
+    const error = failure(301, '');
+
+    expect(error.kind).toBe('bad_request');
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('Set MARKETO_SOAP_ENDPOINT to the address it redirects to');
+  });
+
   it('treats malformed HTML in a 502 as upstream_unavailable', () => {
     expect(failure(502, '<html><body><p>Bad gateway<br></body></html>').code).toBe('upstream_unavailable');
   });

@@ -112,6 +112,13 @@ function errorForNonSoapReply(status: number): MarketoError {
   if (status === 429) return new MarketoError(`${description}.`, { kind: 'rate', retryable: true });
   if (status === 401 || status === 403) return new MarketoError(`${description}.`, { kind: 'auth', retryable: false });
   if (status >= 200 && status <= 299) return new MarketoError(`${description}.`, { kind: 'invalid_reply', retryable: true });
+  // The proxy does not follow redirects, so that a POST is never resent to another address.
+  if (status >= 300 && status <= 399) {
+    return new MarketoError(`${description}: the endpoint redirects. Set MARKETO_SOAP_ENDPOINT to the address it redirects to.`, {
+      kind: 'bad_request',
+      retryable: false,
+    });
+  }
 
   return new MarketoError(`${description}; check MARKETO_SOAP_ENDPOINT.`, { kind: 'bad_request', retryable: false });
 }
