@@ -146,6 +146,23 @@ describe('app /healthz and /metrics', () => {
     expect(text).toContain('leadsync_upstream_in_flight 0');
   });
 
+  it('requires LEADSYNC_METRICS_TOKEN for /metrics when set', async () => {
+    const token = 'metrics-token-0123456789abcdef0123456789';
+    const { app } = createHarness({ env: { LEADSYNC_METRICS_TOKEN: token } });
+
+    const anonymous = await app.request('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('WWW-Authenticate')).toBe('Bearer realm="leadsync-metrics"');
+    expect(await anonymous.text()).not.toContain(token);
+
+    const wrong = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}x` } });
+    expect(wrong.status).toBe(401);
+
+    const scraper = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+    expect(scraper.status).toBe(200);
+    expect(await scraper.text()).toContain('leadsync_upstream_in_flight 0');
+  });
+
   it('counts rate-limited and replayed submissions', async () => {
     const { app } = createHarness({ env: { RATE_LIMIT_PER_ADDRESS: '2' } });
     const body = submission();

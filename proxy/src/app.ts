@@ -15,6 +15,7 @@ import { publicForm } from './forms/public-form.js';
 import { respondWithError } from './http/error-response.js';
 import { methodNotAllowed } from './http/method-not-allowed.js';
 import { allowedOriginsCors, requireAllowedOrigin } from './http/origin.js';
+import { requireBearerToken } from './http/require-bearer-token.js';
 import { requireJsonContentType } from './http/require-json.js';
 import { createJsonLogger, maskEmailAddresses, type Logger, type LogFields, type LogLevel } from './log.js';
 import { createTransport } from './marketo/create-transport.js';
@@ -150,6 +151,9 @@ export function createApp(deps: AppDeps) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.all('/healthz', methodNotAllowed(['GET', 'HEAD']));
 
+  if (config.metricsToken !== undefined) {
+    app.get('/metrics', requireBearerToken(config.metricsToken, { variable: 'LEADSYNC_METRICS_TOKEN', realm: 'leadsync-metrics' }));
+  }
   app.get('/metrics', (c) => c.body(metrics.registry.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }));
   app.all('/metrics', methodNotAllowed(['GET', 'HEAD']));
 

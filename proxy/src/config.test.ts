@@ -191,6 +191,25 @@ describe('loadConfig errors', () => {
   });
 });
 
+describe('loadConfig LEADSYNC_METRICS_TOKEN', () => {
+  it('is unset by default, which leaves /metrics open', () => {
+    expect(loadConfig(SOAP_ENV).metricsToken).toBeUndefined();
+  });
+
+  it('reads a token of at least 32 characters', () => {
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ ...SOAP_ENV, LEADSYNC_METRICS_TOKEN: token }).metricsToken).toBe(token);
+  });
+
+  it('names a short token without quoting it', () => {
+    const error = configError({ ...SOAP_ENV, LEADSYNC_METRICS_TOKEN: 'short-secret' });
+
+    expect(error.variable).toBe('LEADSYNC_METRICS_TOKEN');
+    expect(error.message).toContain('LEADSYNC_METRICS_TOKEN is too short: it has 12 characters, expected at least 32.');
+    expect(error.message).not.toContain('short-secret');
+  });
+});
+
 describe('loadConfig secrets', () => {
   it('never prints the user id with a control character', () => {
     const error = configError({ ...SOAP_ENV, MARKETO_USER_ID: 'secret-user\u0001' });

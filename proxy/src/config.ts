@@ -53,6 +53,8 @@ export interface ProxyConfig {
    * undefined leaves the admin routes out.
    */
   adminToken: string | undefined;
+  /** Bearer token that `GET /metrics` requires, from `LEADSYNC_METRICS_TOKEN`; undefined leaves it open. */
+  metricsToken: string | undefined;
 }
 
 /** The durable outbox for submissions that cannot be delivered now. */
@@ -156,7 +158,8 @@ export function loadConfig(env: Env): ProxyConfig {
     abuse: readAbuseSettings(env),
     delivery: readDeliverySettings(env),
     outbox: readOutboxSettings(env),
-    adminToken: readAdminToken(env),
+    adminToken: readBearerToken(env, 'LEADSYNC_ADMIN_TOKEN'),
+    metricsToken: readBearerToken(env, 'LEADSYNC_METRICS_TOKEN'),
   };
 }
 
@@ -170,24 +173,24 @@ function readOutboxSettings(env: Env): OutboxSettings {
 }
 
 // RFC 6750 §2.1 b64token characters, so the token fits an `Authorization: Bearer` header as is.
-const ADMIN_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
-const MIN_ADMIN_TOKEN_LENGTH = 32;
+const BEARER_TOKEN_PATTERN = /^[A-Za-z0-9._~+/-]+=*$/;
+const MIN_BEARER_TOKEN_LENGTH = 32;
 
-/** Reads `LEADSYNC_ADMIN_TOKEN`. Errors describe the token without ever quoting it. */
-function readAdminToken(env: Env): string | undefined {
-  const token = readOptional(env, 'LEADSYNC_ADMIN_TOKEN');
+/** Reads a bearer token such as `LEADSYNC_ADMIN_TOKEN`. Errors describe the token without ever quoting it. */
+function readBearerToken(env: Env, name: string): string | undefined {
+  const token = readOptional(env, name);
   if (token === undefined) return undefined;
 
-  if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+  if (token.length < MIN_BEARER_TOKEN_LENGTH) {
     throw new ConfigError(
-      'LEADSYNC_ADMIN_TOKEN',
-      `LEADSYNC_ADMIN_TOKEN is too short: it has ${token.length} characters, expected at least ${MIN_ADMIN_TOKEN_LENGTH}. Generate one with \`openssl rand -hex 32\`.`,
+      name,
+      `${name} is too short: it has ${token.length} characters, expected at least ${MIN_BEARER_TOKEN_LENGTH}. Generate one with \`openssl rand -hex 32\`.`,
     );
   }
-  if (!ADMIN_TOKEN_PATTERN.test(token)) {
+  if (!BEARER_TOKEN_PATTERN.test(token)) {
     throw new ConfigError(
-      'LEADSYNC_ADMIN_TOKEN',
-      'LEADSYNC_ADMIN_TOKEN contains characters a bearer token cannot carry; use letters, digits and - . _ ~ + /, e.g. from `openssl rand -hex 32`.',
+      name,
+      `${name} contains characters a bearer token cannot carry; use letters, digits and - . _ ~ + /, e.g. from \`openssl rand -hex 32\`.`,
     );
   }
   return token;

@@ -1,9 +1,8 @@
-import { Hono, type MiddlewareHandler } from 'hono';
-import { timingSafeEqual } from 'hono/utils/buffer';
+import { Hono } from 'hono';
 
 import { RequestError } from '../errors.js';
-import { respondWithError } from '../http/error-response.js';
 import { methodNotAllowed } from '../http/method-not-allowed.js';
+import { requireBearerToken } from '../http/require-bearer-token.js';
 import { maskEmailAddresses, type Logger } from '../log.js';
 import type { DeadLetter, DeadLetterStore, OutboxStats } from './outbox.js';
 
@@ -42,7 +41,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   const stats = options.stats ?? (async () => ({ dead: (await deadLetters.listDeadLetters(MAX_LIST_LIMIT)).length }));
   const admin = new Hono();
 
-  admin.use('/admin/*', requireBearerToken(options.token));
+  admin.use('/admin/*', requireBearerToken(options.token, { variable: 'LEADSYNC_ADMIN_TOKEN', realm: 'leadsync-admin' }));
   admin.use('/admin/*', async (c, next) => {
     await next();
     c.header('Cache-Control', 'no-store');
@@ -77,26 +76,6 @@ export function createAdminRoutes(options: AdminRoutesOptions): Hono {
   admin.all('/admin/outbox/dead-letters/:submissionId', methodNotAllowed(['DELETE']));
 
   return admin;
-}
-
-/**
- * Rejects a request without `Authorization: Bearer <token>`. The comparison hashes both values
- * first and takes the same time wherever they differ, so response times reveal nothing about
- * the token.
- */
-export function requireBearerToken(token: string): MiddlewareHandler {
-  return async function requireBearerToken(c, next) {
-    const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/.exec(header);
-
-    if (match?.[1] === undefined || !(await timingSafeEqual(match[1], token))) {
-      const error = new RequestError('unauthorized', 401, 'Send the admin token as "Authorization: Bearer <LEADSYNC_ADMIN_TOKEN>".');
-      const response = respondWithError(c, error);
-      response.headers.set('WWW-Authenticate', 'Bearer realm="leadsync-admin"');
-      return response;
-    }
-    await next();
-  };
 }
 
 function toView(letter: DeadLetter): DeadLetterView {
