@@ -5,6 +5,9 @@
  * and replies held after the write are made here, because the emulator's delays apply to every call.
  */
 
+import { createNodeFetch } from '../../proxy/src/adapters/node-fetch.js';
+import type { UpstreamFetch, UpstreamReply } from '../../proxy/src/marketo/upstream-fetch.js';
+
 /** Every failure kind the soak injects. */
 export const FAULT_KINDS = ['timeout', 'heldAfterWrite', 'html500', 'fault20023', 'fault20024', 'drop', 'dropAfterWrite'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -19,6 +22,11 @@ const QUEUE_ENTRIES: Partial<Record<FaultKind, Record<string, unknown>>> = {
 };
 
 export interface ChaosOptions {
+  /**
+   * Sends the calls that reach the emulator. Default: `createNodeFetch()`, the client the proxy's
+   * Node entry uses, so the faults hit the production client.
+   */
+  upstream?: UpstreamFetch;
   /** Base URL of the emulator that upstream calls go to now; it changes when the emulator restarts. */
   emulatorUrl: () => string | undefined;
   /** Share of calls that get a failure, 0 to 1. */
@@ -28,7 +36,7 @@ export interface ChaosOptions {
 }
 
 export interface ChaosFetch {
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   /** Failures injected so far, by kind. */
   readonly injected: Record<FaultKind, number>;
   /** Upstream calls seen so far. */
@@ -51,8 +59,9 @@ export function createChaosFetch(options: ChaosOptions): ChaosFetch {
   let calls = 0;
   let stopped = false;
   let queueTurn: Promise<void> = Promise.resolve();
+  const upstream = options.upstream ?? createNodeFetch();
 
-  async function chaosFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  async function chaosFetch(input: string, init: RequestInit): Promise<UpstreamReply> {
     calls += 1;
     const emulatorUrl = options.emulatorUrl();
     if (emulatorUrl === undefined) throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED (the emulator is restarting)') });
@@ -66,15 +75,15 @@ export function createChaosFetch(options: ChaosOptions): ChaosFetch {
     }
     if (kind === 'heldAfterWrite') {
       injected.heldAfterWrite += 1;
-      await fetch(target, { ...init, signal: null });
+      await upstream(target, { ...init, signal: null });
       return waitForAbort(init?.signal);
     }
     if (kind !== undefined) return sendWithQueuedFault(kind, emulatorUrl, target, init);
 
-    return fetch(target, init);
+    return upstream(target, init);
   }
 
-  async function sendWithQueuedFault(kind: FaultKind, emulatorUrl: string, target: string, init: RequestInit | undefined): Promise<Response> {
+  async function sendWithQueuedFault(kind: FaultKind, emulatorUrl: string, target: string, init: RequestInit): Promise<UpstreamReply> {
     const previous = queueTurn;
     let done!: () => void;
     queueTurn = new Promise((resolve) => (done = resolve));
@@ -82,7 +91,7 @@ export function createChaosFetch(options: ChaosOptions): ChaosFetch {
 
     try {
       await setFaultQueue(emulatorUrl, [QUEUE_ENTRIES[kind]!]);
-      const response = fetch(target, init);
+      const response = upstream(target, init);
       // The caller awaits the response below; until then a failure must not count as unhandled.
       response.catch(() => undefined);
       if (await waitUntilQueueEmpty(emulatorUrl)) injected[kind] += 1;
@@ -94,7 +103,7 @@ export function createChaosFetch(options: ChaosOptions): ChaosFetch {
   }
 
   return {
-    fetch: chaosFetch as typeof fetch,
+    fetch: chaosFetch,
     injected,
     get calls() {
       return calls;
@@ -105,13 +114,13 @@ export function createChaosFetch(options: ChaosOptions): ChaosFetch {
   };
 }
 
-function retarget(input: RequestInfo | URL, emulatorUrl: string): string {
-  const original = new URL(input instanceof Request ? input.url : input.toString());
+function retarget(input: string, emulatorUrl: string): string {
+  const original = new URL(input);
   return `${emulatorUrl}${original.pathname}${original.search}`;
 }
 
 /** Returns a response that never arrives: it rejects with the signal's reason, as with a silent server. */
-function waitForAbort(signal: AbortSignal | null | undefined): Promise<Response> {
+function waitForAbort(signal: AbortSignal | null | undefined): Promise<UpstreamReply> {
   return new Promise((_resolve, reject) => {
     if (signal === null || signal === undefined) return;
     if (signal.aborted) reject(signal.reason);
