@@ -9,7 +9,14 @@ import { startRuntime } from './start-runtime.js';
 // The part of Bun's API this entry uses (https://bun.sh/docs/api/http), declared here so the
 // proxy's type check needs no Bun types.
 declare const Bun: {
-  serve(options: { hostname: string; port: number; fetch: (request: Request, server: unknown) => Response | Promise<Response> }): {
+  serve(options: {
+    hostname: string;
+    port: number;
+    development: boolean;
+    maxRequestBodySize: number;
+    fetch: (request: Request, server: unknown) => Response | Promise<Response>;
+    error: (error: unknown) => Response;
+  }): {
     port: number;
     stop(closeActiveConnections?: boolean): Promise<void>;
   };
@@ -20,9 +27,23 @@ await startRuntime({
   sqliteModule: 'bun:sqlite',
   sqliteConstructor: 'Database',
   runtimeAddress: (c) => getConnInfo(c).remote.address,
-  serve(app, { hostname, port }) {
-    // Bun passes its server as the second argument, which becomes `c.env` for `getConnInfo`.
-    const server = Bun.serve({ hostname, port, fetch: (request, bunServer) => app.fetch(request, bunServer) });
+  serve(fetch, { hostname, port, onError }) {
+    const server = Bun.serve({
+      hostname,
+      port,
+      // In development mode Bun replies to an error with a page that shows the stack and source lines.
+      development: false,
+      // Bun rejects a declared length above this with its own 413 and an empty body (default
+      // 128 MiB). Without a limit every declared length reaches the app, whose own limit sends
+      // 413 with the JSON body.
+      // NOTE: after that 413, Bun 1.4 still reads and discards the rest of the body: up to the
+      // declared length, or a chunked body until the client stops. On Node, @hono/node-server
+      // closes the connection after 64 MiB or 500 ms.
+      maxRequestBodySize: Number.POSITIVE_INFINITY,
+      // Bun passes its server as the second argument, which becomes `c.env` for `getConnInfo`.
+      fetch: (request, bunServer) => fetch(request, bunServer),
+      error: onError,
+    });
     return { port: server.port, stop: () => server.stop(true) };
   },
 });

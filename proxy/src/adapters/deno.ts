@@ -13,7 +13,12 @@ import { startRuntime } from './start-runtime.js';
 // here so the proxy's type check needs no Deno types.
 declare const Deno: {
   serve(
-    options: { hostname: string; port: number; onListen?: (address: { hostname: string; port: number }) => void },
+    options: {
+      hostname: string;
+      port: number;
+      onListen?: (address: { hostname: string; port: number }) => void;
+      onError?: (error: unknown) => Response | Promise<Response>;
+    },
     handler: (request: Request, info: unknown) => Response | Promise<Response>,
   ): { addr: { port: number }; shutdown(): Promise<void> };
 };
@@ -23,10 +28,10 @@ await startRuntime({
   sqliteModule: 'node:sqlite',
   sqliteConstructor: 'DatabaseSync',
   runtimeAddress: (c) => getConnInfo(c).remote.address,
-  serve(app, { hostname, port }) {
+  serve(fetch, { hostname, port, onError }) {
     // Deno prints its own "Listening on" line unless onListen replaces it.
     // Deno passes the connection info as the second argument, which becomes `c.env` for `getConnInfo`.
-    const server = Deno.serve({ hostname, port, onListen: () => undefined }, (request, info) => app.fetch(request, info));
+    const server = Deno.serve({ hostname, port, onListen: () => undefined, onError }, (request, info) => fetch(request, info));
     return { port: server.addr.port, stop: () => server.shutdown() };
   },
 });

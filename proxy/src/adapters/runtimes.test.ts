@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasEmulator, startTestEmulator, type RunningEmulator } from '../testing/emulator.js';
 
 /**
- * Smoke tests of the Deno and Bun entries: each runtime serves the same app and sends a
- * submission to the real emulator. The runtimes come from the optional dependencies
- * `@deno/linux-x64-glibc` and `@oven/bun-linux-x64`, which install on Linux x64 only.
+ * Tests of the Deno and Bun entries: each runtime serves the same app and sends a submission to
+ * the real emulator, and malformed requests get the replies that the proxy's README lists for
+ * that runtime. The runtimes come from the optional dependencies `@deno/linux-x64-glibc` and
+ * `@oven/bun-linux-x64`, which install on Linux x64 only.
  */
 
 const PACKAGE_DIRECTORY = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,15 +24,51 @@ interface Runtime {
   name: 'deno' | 'bun';
   binary: string;
   args: string[];
+  /**
+   * Arguments that run the entry with the runtime's `serve` patched so that every request
+   * throws, which reaches the error handler the entry passes to the runtime.
+   */
+  failingArgs: string[];
+  /** Whether 16 KiB of headers reach the app's JSON 431 (Deno), or Bun's parser rejects them first. */
+  headerLimitInApp: boolean;
+  /** Status of the parser's own reply to 70 KB of headers. */
+  hugeHeadersStatus: number;
+  /** Reply to the unknown method `FOO`: the app's 405, or none because Bun closes the connection. */
+  unknownMethodStatus: number | undefined;
 }
+
+const INJECTED_FAILURE = 'injected failure for ana@example.test';
 
 const RUNTIMES: Runtime[] = [
   {
     name: 'deno',
     binary: `${PACKAGE_DIRECTORY}node_modules/@deno/linux-x64-glibc/deno`,
     args: ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--allow-sys', '--unstable-sloppy-imports', 'src/adapters/deno.ts'],
+    failingArgs: [
+      'eval',
+      '--unstable-sloppy-imports',
+      'const serve = Deno.serve.bind(Deno);' +
+        `Deno.serve = (options) => serve(options, () => { throw new Error(${JSON.stringify(INJECTED_FAILURE)}); });` +
+        'await import("./src/adapters/deno.ts");',
+    ],
+    headerLimitInApp: true,
+    hugeHeadersStatus: 400,
+    unknownMethodStatus: 405,
   },
-  { name: 'bun', binary: `${PACKAGE_DIRECTORY}node_modules/@oven/bun-linux-x64/bin/bun`, args: ['src/adapters/bun.ts'] },
+  {
+    name: 'bun',
+    binary: `${PACKAGE_DIRECTORY}node_modules/@oven/bun-linux-x64/bin/bun`,
+    args: ['src/adapters/bun.ts'],
+    failingArgs: [
+      '-e',
+      'const serve = Bun.serve.bind(Bun);' +
+        `Bun.serve = (options) => serve({ ...options, fetch() { throw new Error(${JSON.stringify(INJECTED_FAILURE)}); } });` +
+        'await import("./src/adapters/bun.ts");',
+    ],
+    headerLimitInApp: false,
+    hugeHeadersStatus: 431,
+    unknownMethodStatus: undefined,
+  },
 ];
 
 interface RunningEntry {
@@ -135,8 +173,231 @@ for (const runtime of RUNTIMES) {
   });
 }
 
-function startEntry(runtime: Runtime, env: Record<string, string>): Promise<RunningEntry> {
-  const child = spawn(runtime.binary, runtime.args, {
+/** Environment of an entry whose Marketo endpoint is never called, because no request is valid. */
+function unusedMarketoEnv(directory: string): Record<string, string> {
+  return {
+    MARKETO_API: 'soap',
+    MARKETO_SOAP_ENDPOINT: 'http://127.0.0.1:1/soap/mktows/2_9',
+    MARKETO_USER_ID: 'leadsync_demo_1A2B3C4D5E6F',
+    MARKETO_ENCRYPTION_KEY: 'demo-encryption-key',
+    MARKETO_MUNCHKIN_ID: '123-ABC-456',
+    ALLOWED_ORIGINS: ORIGIN,
+    LEADSYNC_OUTBOX_PATH: join(directory, 'outbox.sqlite'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+  };
+}
+
+const SUBMISSION_HEAD = 'POST /v1/forms/contact/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n';
+
+/** Builds a GET of /healthz whose padding header makes the target plus header names and values `bytes` long. */
+function healthRequestWithHeaderBytes(bytes: number): string {
+  // "/healthz" + "Host" + "127.0.0.1" + "X-Padding" are 30 bytes.
+  return `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(bytes - 30)}\r\n\r\n`;
+}
+
+function chunkedBody(totalBytes: number): string {
+  const chunk = 'a'.repeat(8192);
+  return `${`2000\r\n${chunk}\r\n`.repeat(Math.ceil(totalBytes / 8192))}0\r\n\r\n`;
+}
+
+for (const runtime of RUNTIMES) {
+  const installed = existsSync(runtime.binary);
+
+  describe.skipIf(!installed)(`${runtime.name} entry with malformed requests`, () => {
+    let entry: RunningEntry;
+    let directory: string;
+
+    beforeAll(async () => {
+      directory = mkdtempSync(join(tmpdir(), `leadsync-${runtime.name}-malformed-`));
+      entry = await startEntry(runtime, unusedMarketoEnv(directory));
+    }, 60_000);
+
+    afterAll(async () => {
+      await stopEntry(entry);
+      if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+    });
+
+    it.each([
+      ['a request line that is not HTTP', 'HELLO WORLD\r\n\r\n'],
+      ['an invalid header name', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n'],
+      ['a negative Content-Length', `${SUBMISSION_HEAD}Content-Length: -1\r\n\r\n{}`],
+      ['Content-Length with Transfer-Encoding', `${SUBMISSION_HEAD}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}`],
+    ])('leaves %s to the parser: 400, empty body', async (_case, request) => {
+      const [response, ...more] = parseResponses(await exchangeRaw(entry.url, request));
+
+      expect(response?.status).toBe(400);
+      expect(response?.body).toBe('');
+      expect(more).toEqual([]);
+    });
+
+    it.runIf(runtime.headerLimitInApp)('answers JSON 431 to 16 KiB of headers', async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
+
+      expect(response?.status).toBe(431);
+      expect(response?.head).toMatch(/\r\ncontent-type: application\/json\r\n/i);
+      expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'headers_too_large', retryable: false } });
+      await expect.poll(() => entry.lines.some((line) => line.includes('"code":"headers_too_large"'))).toBe(true);
+    });
+
+    it.runIf(runtime.headerLimitInApp)('serves headers 1 byte under 16 KiB', async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024 - 1)));
+
+      expect(response?.status).toBe(200);
+    });
+
+    it.skipIf(runtime.headerLimitInApp)('leaves 16 KiB of headers to the parser: 431, empty body', async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
+
+      expect(response?.status).toBe(431);
+      expect(response?.body).toBe('');
+    });
+
+    it(`leaves 70 KB of headers to the parser: ${runtime.hugeHeadersStatus}, empty body`, async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(70_000)));
+
+      expect(response?.status).toBe(runtime.hugeHeadersStatus);
+      expect(response?.body).toBe('');
+    });
+
+    it('sends 100 Continue, then JSON 413, to an oversized Expect request', async () => {
+      const reply = await exchangeRaw(entry.url, `${SUBMISSION_HEAD}Expect: 100-continue\r\nContent-Length: 1000000\r\n\r\n`);
+      const [interim, response] = parseResponses(reply);
+
+      expect(interim?.status).toBe(100);
+      expect(response?.status).toBe(413);
+      expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'payload_too_large' } });
+    });
+
+    it('answers JSON 413 to a declared 200 MB body', async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, `${SUBMISSION_HEAD}Content-Length: 200000000\r\n\r\n`));
+
+      expect(response?.status).toBe(413);
+      expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'payload_too_large' } });
+    });
+
+    it('answers JSON 413 to a chunked body over 64 KiB', async () => {
+      const request = `${SUBMISSION_HEAD}Transfer-Encoding: chunked\r\n\r\n${chunkedBody(100 * 1024)}`;
+
+      const [response] = parseResponses(await exchangeRaw(entry.url, request));
+
+      expect(response?.status).toBe(413);
+      expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'payload_too_large' } });
+    });
+
+    it('leaves bytes past Content-Length to the parser as a request', async () => {
+      const reply = await exchangeRaw(entry.url, `${SUBMISSION_HEAD}Content-Length: 2\r\n\r\n{}surplus\r\n\r\n`, 2);
+      const [served, rejected] = parseResponses(reply);
+
+      expect(served?.status).toBe(400);
+      expect(JSON.parse(served?.body ?? '')).toMatchObject({ error: { code: 'invalid_request' } });
+      expect(rejected?.status).toBe(400);
+      expect(rejected?.body).toBe('');
+    });
+
+    it(`replies ${runtime.unknownMethodStatus ?? 'nothing'} to the unknown method FOO`, async () => {
+      const responses = parseResponses(await exchangeRaw(entry.url, 'FOO /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+
+      expect(responses[0]?.status).toBe(runtime.unknownMethodStatus);
+    });
+  });
+
+  describe.skipIf(!installed)(`${runtime.name} entry with an error outside the app`, () => {
+    let entry: RunningEntry;
+    let directory: string;
+
+    beforeAll(async () => {
+      directory = mkdtempSync(join(tmpdir(), `leadsync-${runtime.name}-failing-`));
+      entry = await startEntry(runtime, unusedMarketoEnv(directory), runtime.failingArgs);
+    }, 60_000);
+
+    afterAll(async () => {
+      await stopEntry(entry);
+      if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('answers JSON 500 without the error text', async () => {
+      const [response] = parseResponses(await exchangeRaw(entry.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+
+      expect(response?.status).toBe(500);
+      expect(JSON.parse(response?.body ?? '')).toEqual({
+        error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.', retryable: false },
+      });
+      expect(response?.body).not.toContain('injected');
+    });
+
+    it('logs the error with the e-mail address masked', async () => {
+      await exchangeRaw(entry.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+
+      await expect.poll(() => entry.lines.find((line) => line.includes('injected failure'))).toBeDefined();
+      const line = JSON.parse(entry.lines.find((text) => text.includes('injected failure')) ?? '{}') as Record<string, unknown>;
+      expect(line).toMatchObject({ level: 'error', code: 'internal_error' });
+      expect(line.message).not.toContain('ana@example.test');
+    });
+  });
+}
+
+interface RawResponse {
+  status: number;
+  /** Status line and header fields, without the blank line. */
+  head: string;
+  body: string;
+}
+
+/**
+ * Splits what a server sent on one connection into responses, each body sized by its
+ * Content-Length (none means an empty body). A response cut off before its whole body is left out.
+ */
+function parseResponses(reply: string): RawResponse[] {
+  const responses: RawResponse[] = [];
+  let offset = 0;
+
+  while (offset < reply.length) {
+    const headEnd = reply.indexOf('\r\n\r\n', offset);
+    if (headEnd === -1) break;
+
+    const head = reply.slice(offset, headEnd);
+    const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+    const bodyStart = headEnd + 4;
+    if (bodyStart + length > reply.length) break;
+
+    responses.push({ status: Number(head.split(' ')[1]), head, body: reply.slice(bodyStart, bodyStart + length) });
+    offset = bodyStart + length;
+  }
+  return responses;
+}
+
+/**
+ * Writes `request` on a raw connection and returns what the server sends, once it has sent
+ * `finalResponses` whole responses besides any 1xx, closed the connection, or 10 s have passed.
+ */
+async function exchangeRaw(url: string, request: string, finalResponses = 1): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let reply = '';
+
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    const finish = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      if (parseResponses(reply).filter((response) => response.status >= 200).length >= finalResponses) finish();
+    });
+    // A reset after the reply, e.g. from a server that closes with request bytes unread, ends the exchange too.
+    socket.once('error', finish);
+    socket.once('close', finish);
+    socket.write(request);
+  });
+  socket.destroy();
+  return reply;
+}
+
+function startEntry(runtime: Runtime, env: Record<string, string>, args = runtime.args): Promise<RunningEntry> {
+  const child = spawn(runtime.binary, args, {
     cwd: PACKAGE_DIRECTORY,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
