@@ -14,6 +14,7 @@ import { KeyedLock } from '../delivery/keyed-lock.js';
 import { FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
+import { HEADERS_TOO_LARGE_BODY } from '../http/error-response.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { createJsonLogger, type Logger } from '../log.js';
 import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
@@ -267,14 +268,7 @@ interface ClientErrorRejection {
 }
 
 function describeClientError(error: NodeJS.ErrnoException): ClientErrorRejection {
-  if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return {
-      status: 431,
-      code: 'headers_too_large',
-      message: 'The request headers or URL are larger than the server accepts; send shorter ones.',
-      retryable: false,
-    };
-  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') return { status: 431, ...HEADERS_TOO_LARGE_BODY.error };
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time; send it again.', retryable: true };
   }

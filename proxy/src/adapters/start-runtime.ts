@@ -1,4 +1,5 @@
 import { LeadsyncError } from '../errors.js';
+import { HEADERS_TOO_LARGE_BODY, INTERNAL_ERROR_BODY } from '../http/error-response.js';
 import { createJsonLogger, maskEmailAddresses, type Logger } from '../log.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { SqliteOutbox, type SqliteDatabase } from '../outbox/sqlite-outbox.js';
@@ -10,16 +11,6 @@ import { prepareProxy, startDrain, type PreparedProxy } from './node.js';
  * the same way.
  */
 const MAX_HEADER_BYTES = 16 * 1024;
-
-/** The same body as the app's `internal_error` response, which never includes the error itself. */
-const INTERNAL_ERROR_BODY = {
-  error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.', retryable: false },
-};
-
-/** The same body as the Node entry's 431 reply. */
-const HEADERS_TOO_LARGE_BODY = {
-  error: { code: 'headers_too_large', message: 'The request headers or URL are larger than the server accepts; send shorter ones.', retryable: false },
-};
 
 /** The app's `fetch`, called by the runtime's server with its per-request value as `env`. */
 export type RuntimeFetch = (request: Request, env: unknown) => Response | Promise<Response>;

@@ -15,14 +15,19 @@ export interface ErrorBody {
   };
 }
 
-const INTERNAL_ERROR_MESSAGE = 'Something went wrong on our side. Please try again later.';
+/** The body of every 500: it never includes the error itself. */
+export const INTERNAL_ERROR_BODY: ErrorBody = {
+  error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.', retryable: false },
+};
+
+/** The body of a 431, which the runtime entries send before the app sees the request. */
+export const HEADERS_TOO_LARGE_BODY: ErrorBody = {
+  error: { code: 'headers_too_large', message: 'The request headers or URL are larger than the server accepts; send shorter ones.', retryable: false },
+};
 
 /** Renders any error as the API's JSON error body with its HTTP status. */
 export function respondWithError(c: Context, error: unknown): Response {
-  if (!(error instanceof LeadsyncError)) {
-    const body: ErrorBody = { error: { code: 'internal_error', message: INTERNAL_ERROR_MESSAGE, retryable: false } };
-    return c.json(body, 500);
-  }
+  if (!(error instanceof LeadsyncError)) return c.json(INTERNAL_ERROR_BODY, 500);
 
   const body: ErrorBody = {
     error: {
