@@ -2,7 +2,7 @@
  * Capture mode: the widget sends the fills of the site's own forms, including forms that a page
  * builder inserts late and values that autofill sets without input events.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page, type Request } from '@playwright/test';
 import { resetEmulator } from '../support/marketo.ts';
 import { leadsWithEmail, PAGES, recordSubmissions } from './widget-support.ts';
 
@@ -118,4 +118,84 @@ test('browser validation of the site form still runs first', async ({ page }) =>
   await page.waitForTimeout(300);
   expect(posted).toHaveLength(0);
   expect(page.url()).toContain('/capture-native.html');
+});
+
+/** Waits for the request to `target` (e.g. "thanks.html") that the test page server receives: the native submission. */
+function siteRequest(page: Page, target: string): Promise<Request> {
+  return page.waitForRequest((request) => new URL(request.url()).pathname === `${PAGES}/${target}`);
+}
+
+test('data-submit-native sends the pressed button', async ({ page }) => {
+  const posted = recordSubmissions(page);
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('paul.publish@example.test');
+  const arrived = siteRequest(page, 'thanks.html');
+  await page.getByRole('button', { name: 'Publish' }).click();
+
+  const query = new URL((await arrived).url()).searchParams;
+  expect(query.get('email')).toBe('paul.publish@example.test');
+  expect(query.getAll('intent')).toEqual(['publish']);
+  expect(await leadsWithEmail('paul.publish@example.test')).toHaveLength(1);
+  expect(posted).toHaveLength(1);
+  expect(posted[0]!.fields).toEqual({ email: 'paul.publish@example.test' });
+});
+
+test('data-submit-native follows the button formaction', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('pia.preview@example.test');
+  const arrived = siteRequest(page, 'preview.html');
+  await page.getByRole('button', { name: 'Preview' }).click();
+
+  const request = await arrived;
+  expect(request.method()).toBe('POST');
+  expect(new URLSearchParams(request.postData() ?? '').toString()).toBe('email=pia.preview%40example.test&intent=preview');
+  await expect(page).toHaveURL(/\/e2e\/widget\/preview\.html$/);
+  expect(await leadsWithEmail('pia.preview@example.test')).toHaveLength(1);
+});
+
+test('data-submit-native restores the form after formtarget', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('sam.share@example.test');
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Share' }).click();
+
+  await expect(await popup).toHaveURL(/\/e2e\/widget\/preview\.html\?email=sam\.share%40example\.test&intent=share$/);
+  expect(page.url()).toContain('/capture-buttons.html');
+  const form = page.locator('#signup');
+  await expect(form).toHaveAttribute('action', 'thanks.html');
+  await expect(form).toHaveAttribute('method', 'get');
+  expect(await form.evaluate((element) => element.hasAttribute('target') || element.hasAttribute('enctype'))).toBe(false);
+  expect(await leadsWithEmail('sam.share@example.test')).toHaveLength(1);
+});
+
+test('data-submit-native sends a submit input default label', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('lia.label@example.test');
+  const arrived = siteRequest(page, 'thanks.html');
+  await page.locator('input[name="plain"]').click();
+
+  const query = new URL((await arrived).url()).searchParams;
+  expect(query.get('plain')).toBe('Submit');
+  expect(query.has('intent')).toBe(false);
+  expect(await leadsWithEmail('lia.label@example.test')).toHaveLength(1);
+});
+
+test('data-submit-native sends an image button click position', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('ivo.image@example.test');
+  const arrived = siteRequest(page, 'thanks.html');
+  await page.getByRole('button', { name: 'Go' }).click({ position: { x: 5, y: 3 } });
+
+  expect(new URL((await arrived).url()).search).toBe('?email=ivo.image%40example.test&go.x=5&go.y=3');
+  expect(await leadsWithEmail('ivo.image@example.test')).toHaveLength(1);
+});
+
+test('data-submit-native sends image button zeros after Enter', async ({ page }) => {
+  await page.goto(`${PAGES}/capture-buttons.html`);
+  await page.getByLabel('Email').fill('kai.keyboard@example.test');
+  const arrived = siteRequest(page, 'thanks.html');
+  await page.getByRole('button', { name: 'Go' }).press('Enter');
+
+  expect(new URL((await arrived).url()).search).toBe('?email=kai.keyboard%40example.test&go.x=0&go.y=0');
+  expect(await leadsWithEmail('kai.keyboard@example.test')).toHaveLength(1);
 });

@@ -4,11 +4,12 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 /**
- * The size guard of leadsync.js after gzip -9: 11.25 KiB, just above today's 11,450 bytes, so any
- * growth fails the build. The product target is 9 KiB (9,216 bytes); with Preact and every
- * feature of the widget it is not met yet, and widget/SIZE.md lists what each feature costs.
+ * The size guard of leadsync.js after gzip -9: 11,640 bytes, just above today's 11,607, so any
+ * growth fails the build. It rose from 11,520 once, for the pressed button of a native submission
+ * in capture mode (+157 bytes). The product target is 9 KiB (9,216 bytes); with Preact and every
+ * feature of the widget it is not met, and widget/SIZE.md lists what each feature costs.
  */
-export const SIZE_BUDGET_BYTES = 11_520;
+export const SIZE_BUDGET_BYTES = 11_640;
 
 /** The product target for leadsync.js after gzip -9, which bench/widget-size.ts reports against. */
 export const SIZE_TARGET_BYTES = 9 * 1024;

@@ -98,6 +98,40 @@ describe('captureForm', () => {
     expect(events.map((event) => event.type)).toEqual(['leadsync:submit', 'leadsync:success']);
   });
 
+  it('submits natively with the pressed button', async () => {
+    const { form, nativeSubmit } = capture(`<form data-submit-native><input name="email" value="a@b.de">
+      <button name="intent" value="save">Save</button>
+      <button name="intent" value="publish">Publish</button></form>`);
+    const sent: [string, FormDataEntryValue][][] = [];
+    nativeSubmit.mockImplementation(function (this: HTMLFormElement) {
+      // What a browser's submit() does with the data set before it sends it.
+      const formData = new FormData(this);
+      this.dispatchEvent(Object.assign(new Event('formdata'), { formData }));
+      sent.push([...formData]);
+    });
+    form.querySelector<HTMLButtonElement>('[value="publish"]')!.click();
+
+    await vi.waitFor(() => expect(nativeSubmit).toHaveBeenCalledTimes(1));
+    expect(sent).toEqual([
+      [
+        ['email', 'a@b.de'],
+        ['intent', 'publish']
+      ]
+    ]);
+    expect(proxy.submissions.map((received) => received.fields)).toEqual([{ email: 'a@b.de' }]);
+  });
+
+  it('captures the pressed button value when the definition defines it', async () => {
+    proxy.forms = { contact: { ...SIGNUP_FORM, fields: [...SIGNUP_FORM.fields, { name: 'intent', type: 'hidden', label: 'Intent' }] } };
+    const { form, events } = capture(`<form><input name="email" value="a@b.de">
+      <button name="intent" value="save">Save</button>
+      <button name="intent" value="publish">Publish</button></form>`);
+    form.querySelector<HTMLButtonElement>('[value="publish"]')!.click();
+
+    await vi.waitFor(() => expect(events.map((event) => event.type)).toContain('leadsync:success'));
+    expect(proxy.submissions.map((received) => received.fields)).toEqual([{ email: 'a@b.de', intent: 'publish' }]);
+  });
+
   it('submits natively once the wait is over even without an answer', async () => {
     proxy.replies.push({ status: 200, delayMs: NATIVE_SUBMIT_WAIT_MS + 500 });
     const { form, nativeSubmit } = capture('<form data-submit-native><input name="email" value="a@b.de"></form>');

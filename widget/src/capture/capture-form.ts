@@ -3,6 +3,7 @@ import { emit, emitOutcome } from '../events';
 import { localeFor } from '../locale';
 import type { FieldValue } from '../types';
 import { keepDefinedFields, readFormValues } from './read-form-values';
+import { submitNatively } from './submit-natively';
 
 /** How long a native submit waits for the proxy; the outbox and `keepalive` cover slower responses. */
 export const NATIVE_SUBMIT_WAIT_MS = 1_000;
@@ -49,6 +50,9 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
     }
     sending = true;
     submittedAt = Date.now();
+    // Null after `requestSubmit()` without an argument. `readFormData` ignores an element that is
+    // no submit button of this form, which a script's own SubmitEvent may name.
+    const { submitter } = event;
     let native = false;
 
     // Host handlers may cancel the submit to send the form themselves (with fetch, say), and they
@@ -66,14 +70,11 @@ export function captureForm(client: Client, form: HTMLFormElement, formId: strin
     const continueNatively = (): void => {
       if (!native) return;
       native = false;
-      // The prototype method, because a control named "submit" hides `form.submit`. It fires no
-      // submit event, so the capture does not run again.
-      // NOTE: the pressed button's name, value and formaction overrides are not submitted.
-      HTMLFormElement.prototype.submit.call(form);
+      submitNatively(form, submitter);
     };
 
     // The values are read now, as the visitor left them; the definition may still be on its way.
-    void definedFields(readFormValues(form)).then((fields) => {
+    void definedFields(readFormValues(form, submitter)).then((fields) => {
       const submissionId = client.submit({ formId, fields, locale, shownAt: boundAt }, (outcome) => {
         sending = false;
         emitOutcome(form, formId, submissionId, outcome);

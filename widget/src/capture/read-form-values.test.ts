@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSensitive, keepDefinedFields, readFormValues } from './read-form-values';
+import { isSensitive, keepDefinedFields, readFormData, readFormValues } from './read-form-values';
 
 function form(html: string): HTMLFormElement {
   document.body.innerHTML = `<form>${html}</form>`;
@@ -73,6 +73,36 @@ describe('readFormValues', () => {
         <input name="kept" value="yes">`)
     );
     expect(values).toEqual({ kept: 'yes' });
+  });
+
+  it('reads the submitter value', () => {
+    const element = form(`<input name="email" value="a@b.de">
+      <button name="intent" value="save">Save</button>
+      <button name="intent" value="publish">Publish</button>`);
+    const publish = element.querySelector<HTMLButtonElement>('[value="publish"]')!;
+    expect(readFormValues(element, publish)).toEqual({ email: 'a@b.de', intent: 'publish' });
+  });
+});
+
+describe('readFormData', () => {
+  afterEach(() => (document.body.innerHTML = ''));
+
+  it('reads the submitter entry with the other entries', () => {
+    const element = form('<input name="email" value="a@b.de"><button name="intent" value="publish">Publish</button>');
+    expect([...readFormData(element, element.querySelector('button'))]).toEqual([
+      ['email', 'a@b.de'],
+      ['intent', 'publish']
+    ]);
+  });
+
+  it('ignores a submitter that FormData rejects', () => {
+    const element = form('<input name="email" value="a@b.de"><button name="intent" value="publish">Publish</button>');
+    document.body.insertAdjacentHTML('beforeend', '<form><button id="elsewhere" name="other" value="x">Other</button></form>');
+    const notSubmitters = [element, element.querySelector('input')!, document.getElementById('elsewhere')!];
+
+    for (const submitter of notSubmitters) {
+      expect([...readFormData(element, submitter)], submitter.localName).toEqual([['email', 'a@b.de']]);
+    }
   });
 });
 

@@ -17,14 +17,27 @@ export function isSensitive(control: Control): boolean {
 }
 
 /**
- * Reads the live values of an existing form, hidden inputs included. FormData includes values
- * that autofill sets without input events. Skipped: names with a sensitive control among them, files,
- * disabled controls and controls marked `data-leadsync-ignore`. A lone checkbox gives a boolean;
- * repeated names join with `;`, Marketo's separator for multi-select values; text is trimmed and
- * empty text left out.
+ * Reads the form data set that the browser would submit for `submitter`. A SubmitEvent that a
+ * script dispatched may name any element as its submitter. FormData rejects one that is no submit
+ * button of this form, and then the data set is read without a submitter.
  */
-export function readFormValues(form: HTMLFormElement): Record<string, FieldValue> {
-  const data = new FormData(form);
+export function readFormData(form: HTMLFormElement, submitter?: HTMLElement | null): FormData {
+  try {
+    return new FormData(form, submitter);
+  } catch {
+    return new FormData(form);
+  }
+}
+
+/**
+ * Reads the live values of an existing form, hidden inputs included, and the value of the button
+ * that submitted it. FormData includes values that autofill sets without input events. Skipped:
+ * names with a sensitive control among them, files, disabled controls and controls marked
+ * `data-leadsync-ignore`. A lone checkbox gives a boolean; repeated names join with `;`, Marketo's
+ * separator for multi-select values; text is trimmed and empty text left out.
+ */
+export function readFormValues(form: HTMLFormElement, submitter?: HTMLElement | null): Record<string, FieldValue> {
+  const data = readFormData(form, submitter);
   const controls = Array.from(form.elements) as Control[];
   const skipped = controls
     .filter((control) => isSensitive(control) || control.type === 'file' || control.hasAttribute('data-leadsync-ignore'))
