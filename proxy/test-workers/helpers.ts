@@ -13,6 +13,7 @@ export interface EmulatorLead {
   anonymous: boolean;
   cookies: string[];
   attributes: Record<string, string>;
+  visits: Array<{ url: string }>;
 }
 
 /** Sends a request to the Worker entry with the configured bindings plus `overrides`. */

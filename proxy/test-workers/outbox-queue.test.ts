@@ -97,7 +97,11 @@ describe('consumeOutboxBatch', () => {
     const ctx = createExecutionContext();
 
     await consumeOutboxBatch(batch, {
-      deliver: async (item) => delivered.push(item.lead.email ?? ''),
+      deliver: async (item) => {
+        delivered.push(item.kind === 'associate' ? '' : (item.lead.email ?? ''));
+        return undefined;
+      },
+      outboxQueue: env.OUTBOX_QUEUE,
       deadLetterQueue: env.DEAD_LETTER_QUEUE,
       log: silentLogger,
     });
@@ -117,6 +121,7 @@ describe('consumeOutboxBatch', () => {
       deliver: async () => {
         throw unavailable();
       },
+      outboxQueue: env.OUTBOX_QUEUE,
       deadLetterQueue: env.DEAD_LETTER_QUEUE,
       log: silentLogger,
       schedule: createRetrySchedule({ baseDelayMs: 30_000, random: () => 1 }),
@@ -138,6 +143,7 @@ describe('consumeOutboxBatch', () => {
       deliver: async () => {
         throw rejected();
       },
+      outboxQueue: env.OUTBOX_QUEUE,
       deadLetterQueue: env.DEAD_LETTER_QUEUE,
       log: silentLogger,
     });
@@ -161,6 +167,7 @@ describe('consumeOutboxBatch', () => {
       deliver: async () => {
         throw unavailable();
       },
+      outboxQueue: env.OUTBOX_QUEUE,
       deadLetterQueue: recordingQueue,
       log: silentLogger,
       schedule: createRetrySchedule({ maxAttempts: 3 }),

@@ -72,8 +72,11 @@ export default {
     }
 
     const { outbox } = setup.config;
+    // Delivers submissions and runs association jobs. When a delivered lead's Associate Lead call
+    // fails for a reason that can pass, its association job goes back to OUTBOX_QUEUE.
     await consumeOutboxBatch(batch as MessageBatch<OutboxEntry>, {
       deliver: setup.deliverEntry,
+      outboxQueue: env.OUTBOX_QUEUE,
       deadLetterQueue: env.DEAD_LETTER_QUEUE,
       log,
       schedule: createRetrySchedule({ maxAttempts: outbox.maxAttempts, baseDelayMs: outbox.retryBaseDelayMs }),

@@ -8,6 +8,7 @@ import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { runOutboxCli } from './outbox.js';
 
 const SUBMISSION_ID = '00000000-0000-4000-8000-000000000001';
+const JOB_ID = '00000000-0000-4000-8000-000000000002';
 const directories: string[] = [];
 
 afterEach(() => {
@@ -33,7 +34,29 @@ describe('outbox CLI', () => {
     const result = await runOutboxCli(['list'], path);
 
     expect(result.exitCode).toBe(0);
-    expect(result.output).toBe(`${SUBMISSION_ID}\t2026-01-15T00:00:00.000Z\tcontact\ta***@example.test\tattempts=10\tupstream_unavailable: down`);
+    expect(result.output).toBe(`${SUBMISSION_ID}\t2026-01-15T00:00:00.000Z\tcontact\tdeliver\ta***@example.test\tattempts=10\tupstream_unavailable: down`);
+  });
+
+  it('list prints an association job with its lead id', async () => {
+    const path = await outboxWithDeadLetter();
+    const outbox = new SqliteOutbox({ path });
+    await outbox.enqueueDeadLetter({
+      kind: 'associate',
+      submissionId: JOB_ID,
+      formId: 'contact',
+      leadId: 1001,
+      cookie: 'id:123-ABC-456&token:_mch-example.test-1700000000000-12345',
+      enqueuedAt: 2_000,
+      attempts: 10,
+      deadAt: Date.UTC(2026, 0, 16),
+      lastError: 'upstream_rate_limited: 606',
+    });
+    outbox.close();
+
+    const result = await runOutboxCli(['list'], path);
+
+    expect(result.output.split('\n')[1]).toBe(`${JOB_ID}\t2026-01-16T00:00:00.000Z\tcontact\tassociate\tleadId=1001\tattempts=10\tupstream_rate_limited: 606`);
+    expect(result.output).not.toContain('_mch-');
   });
 
   it('stats prints the counts as JSON', async () => {

@@ -3,7 +3,8 @@
  * for operators without the admin routes. Reads LEADSYNC_OUTBOX_PATH like the proxy.
  *
  *   stats                     pending and dead counts
- *   list [limit]              dead letters, oldest first (e-mail addresses masked)
+ *   list [limit]              dead letters, oldest first: submissions with the e-mail address
+ *                             masked, association jobs with the lead id
  *   replay <submissionId>     queue a dead letter for delivery again
  *   drop <submissionId>       delete a dead letter for good
  */
@@ -56,10 +57,15 @@ async function listDeadLetters(outbox: SqliteOutbox, limitText: string | undefin
 
   return letters
     .map((letter) => {
-      const email = letter.lead.email === undefined ? '-' : maskEmailAddresses(letter.lead.email);
-      return [letter.submissionId, new Date(letter.deadAt).toISOString(), letter.formId, email, `attempts=${letter.attempts}`, letter.lastError].join('\t');
+      const kind = letter.kind ?? 'deliver';
+      const subject = letter.kind === 'associate' ? `leadId=${letter.leadId}` : maskedEmail(letter.lead.email);
+      return [letter.submissionId, new Date(letter.deadAt).toISOString(), letter.formId, kind, subject, `attempts=${letter.attempts}`, letter.lastError].join('\t');
     })
     .join('\n');
+}
+
+function maskedEmail(email: string | undefined): string {
+  return email === undefined ? '-' : maskEmailAddresses(email);
 }
 
 class UsageError extends Error {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { respondWithError } from '../http/error-response.js';
 import type { Logger } from '../log.js';
 import { createAdminRoutes } from './admin-routes.js';
-import type { OutboxEntry } from './outbox.js';
+import type { AssociationEntry, OutboxEntry } from './outbox.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 
 const TOKEN = 'test-admin-token-0123456789abcdef';
@@ -21,6 +21,11 @@ function entry(index: number): OutboxEntry {
     lead: { email: `ana.${index}@example.test`, attributes: [{ name: 'FirstName', value: 'Ana' }] },
     enqueuedAt: Date.UTC(2026, 0, 15, 12, 0, index),
   };
+}
+
+function associationJob(index: number): AssociationEntry {
+  const { submissionId, formId, enqueuedAt } = entry(index);
+  return { kind: 'associate', submissionId, formId, enqueuedAt, leadId: 1001, cookie: 'id:123-ABC-456&token:_mch-example.test-1700000000000-12345' };
 }
 
 async function harness() {
@@ -93,7 +98,9 @@ describe('admin routes for dead letters', () => {
         {
           submissionId: entry(1).submissionId,
           formId: 'contact',
+          kind: 'deliver',
           email: 'a***@example.test',
+          leadId: null,
           attempts: 10,
           lastError: 'upstream_unavailable: down',
           enqueuedAt: '2026-01-15T12:00:01.000Z',
@@ -102,6 +109,39 @@ describe('admin routes for dead letters', () => {
       ],
     });
     expect(text).not.toContain('ana.1@example.test');
+  });
+
+  it('lists an association job with its lead id', async () => {
+    const { call, outbox } = await harness();
+    await outbox.enqueueDeadLetter({ ...associationJob(3), attempts: 10, deadAt: Date.UTC(2026, 0, 15, 21), lastError: 'upstream_rate_limited: 606' });
+
+    const response = await call('/admin/outbox/dead-letters');
+    const text = await response.text();
+    const listed = (JSON.parse(text) as { deadLetters: unknown[] }).deadLetters;
+
+    expect(listed[1]).toEqual({
+      submissionId: entry(3).submissionId,
+      formId: 'contact',
+      kind: 'associate',
+      email: null,
+      leadId: 1001,
+      attempts: 10,
+      lastError: 'upstream_rate_limited: 606',
+      enqueuedAt: '2026-01-15T12:00:03.000Z',
+      deadAt: '2026-01-15T21:00:00.000Z',
+    });
+    expect(text).not.toContain('_mch-');
+  });
+
+  it('replay queues an association job again', async () => {
+    const { call, outbox } = await harness();
+    await outbox.enqueueDeadLetter({ ...associationJob(3), attempts: 10, deadAt: Date.UTC(2026, 0, 15, 21), lastError: 'upstream_rate_limited: 606' });
+
+    const response = await call(`/admin/outbox/dead-letters/${entry(3).submissionId}/replay`, { method: 'POST' });
+    const claimed = await outbox.claimDue(Date.UTC(2026, 0, 16), 10, 1_000);
+
+    expect(response.status).toBe(202);
+    expect(claimed.find((item) => item.submissionId === entry(3).submissionId)).toEqual({ ...associationJob(3), attempts: 0 });
   });
 
   it('rejects an invalid limit', async () => {

@@ -19,7 +19,12 @@ export interface AdminRoutesOptions {
 export interface DeadLetterView {
   submissionId: string;
   formId: string;
+  /** `deliver` for a submission, `associate` for an association job. */
+  kind: 'deliver' | 'associate';
+  /** The e-mail address of a submission's lead, masked; null for an association job. */
   email: string | null;
+  /** Marketo's lead id of an association job; null for a submission, which has none yet. */
+  leadId: number | null;
   attempts: number;
   lastError: string;
   enqueuedAt: string;
@@ -82,7 +87,9 @@ function toView(letter: DeadLetter): DeadLetterView {
   return {
     submissionId: letter.submissionId,
     formId: letter.formId,
-    email: letter.lead.email === undefined ? null : maskEmailAddresses(letter.lead.email),
+    kind: letter.kind ?? 'deliver',
+    email: letter.kind === 'associate' || letter.lead.email === undefined ? null : maskEmailAddresses(letter.lead.email),
+    leadId: letter.kind === 'associate' ? letter.leadId : null,
     attempts: letter.attempts,
     lastError: letter.lastError,
     enqueuedAt: new Date(letter.enqueuedAt).toISOString(),

@@ -4,11 +4,13 @@ import type { CallLimiter } from '../delivery/call-limiter.js';
 import { createDeliver } from '../delivery/deliver.js';
 import type { KeyedLock } from '../delivery/keyed-lock.js';
 import { limitFetch } from '../delivery/limit-fetch.js';
+import { LeadsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createTransport } from '../marketo/create-transport.js';
-import type { SyncOutcome } from '../marketo/transport.js';
+import { createRestTransport, type RestTransport } from '../marketo/rest/rest-transport.js';
 import { childLogger } from '../observability/logger.js';
-import type { DeliverEntry } from './outbox.js';
+import { associationFollowUp } from './association-job.js';
+import type { AssociationEntry, DeliverEntry, DeliveryEntry, FollowUp } from './outbox.js';
 import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
 
 export interface OutboxDeliverOptions {
@@ -20,17 +22,30 @@ export interface OutboxDeliverOptions {
   log: Logger;
   /** Upstream fetch. Default `globalThis.fetch`. */
   fetch?: UpstreamFetch;
+  /** Clock in ms since the epoch, for the association jobs deliveries leave. Default `Date.now`. */
+  now?: () => number;
 }
 
 /**
- * Creates the function a drain or queue consumer delivers stored entries with: the same
- * transport, retry policy, limiter and per-e-mail lock as a live submission, so an entry from
- * the outbox reaches Marketo exactly like one sent at once.
+ * Creates the function a drain or queue consumer runs stored entries with: the same transport,
+ * retry policy, limiter and per-e-mail lock as a live submission, so an entry from the outbox
+ * reaches Marketo exactly like one sent at once.
+ *
+ * A delivery entry sends its lead. When the lead's Associate Lead call fails for a reason that
+ * can pass, the result is the association job to store in its place. An association job sends
+ * one Associate Lead call through the limiter. It takes no per-e-mail lock, because Associate
+ * Lead changes no lead field and can be sent twice.
  */
 export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry {
-  const { config, log } = options;
+  const { config } = options;
+  const now = options.now ?? Date.now;
   const upstreamFetch = limitFetch(options.fetch ?? globalThis.fetch.bind(globalThis), { limiter: options.limiter });
-  const transport = createTransport(config, { fetch: upstreamFetch, log });
+  // Built here rather than by createTransport, because association jobs need `associateCookie`.
+  const rest =
+    config.marketo.api === 'rest'
+      ? createRestTransport({ ...config.marketo.rest, timeoutMs: config.timeoutMs, fetch: upstreamFetch, log: options.log })
+      : undefined;
+  const transport = rest ?? createTransport(config, { fetch: upstreamFetch, log: options.log });
   const deliver = createDeliver({
     transport,
     policy: defaultRetryPolicy(config),
@@ -38,9 +53,29 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
     budgetMs: config.delivery.deliveryTimeoutMs,
   });
 
-  return async function deliverEntry(entry): Promise<SyncOutcome> {
-    const result = await deliver(entry.lead, { log: childLogger(log, { submissionId: entry.submissionId, formId: entry.formId }) });
+  async function deliverLead(entry: DeliveryEntry, log: Logger): Promise<FollowUp | undefined> {
+    const result = await deliver(entry.lead, { log });
     if (!result.ok) throw result.error;
-    return result.outcome;
+    return associationFollowUp(entry, result.outcome, now(), log);
+  }
+
+  async function associateCookie(job: AssociationEntry, log: Logger): Promise<undefined> {
+    if (rest === undefined) throw associationNeedsRest();
+    await rest.associateCookie(job.leadId, job.cookie);
+    log.log('info', 'Cookie associated after a retry', { leadId: job.leadId });
+    return undefined;
+  }
+
+  return async function deliverEntry(entry) {
+    const log = childLogger(options.log, { submissionId: entry.submissionId, formId: entry.formId });
+    return entry.kind === 'associate' ? associateCookie(entry, log) : deliverLead(entry, log);
   };
+}
+
+/** Returns the error for an association job on a proxy switched to SOAP, which has no Associate Lead call. */
+function associationNeedsRest(): LeadsyncError {
+  return new LeadsyncError(
+    'association_needs_rest',
+    'An association job needs MARKETO_API=rest, because SOAP has no Associate Lead call. Set MARKETO_API=rest and replay the dead letter, or drop it.',
+  );
 }

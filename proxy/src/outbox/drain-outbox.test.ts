@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { drainOutbox, startOutboxDrain } from './drain-outbox.js';
-import type { OutboxEntry } from './outbox.js';
+import type { AssociationEntry, FollowUp, OutboxEntry } from './outbox.js';
 import { createRetrySchedule } from './retry-schedule.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 
@@ -41,7 +41,13 @@ function recordingLogger(): { log: Logger; lines: Array<{ level: string; message
   return { lines, log: { log: (level, message, fields) => lines.push({ level, message, ...fields }) } };
 }
 
+function associationJob(index: number, enqueuedAt: number): AssociationEntry {
+  return { kind: 'associate', submissionId: entry(index).submissionId, formId: 'contact', leadId: 4242, cookie: COOKIE, enqueuedAt };
+}
+
+const COOKIE = 'id:123-ABC-456&token:_mch-example.test-1700000000000-12345';
 const unavailable = () => new MarketoError('Marketo request failed before a reply.', { kind: 'unavailable', retryable: true });
+const rateLimited = () => new MarketoError('Marketo Associate Lead failed: 606 Max rate limit exceeded.', { kind: 'rate', retryable: true, faultCode: 606 });
 const rejected = () => new MarketoError('Lead Attribute Bad', { kind: 'bad_request', retryable: false, faultCode: 20105 });
 
 describe('drainOutbox', () => {
@@ -52,7 +58,10 @@ describe('drainOutbox', () => {
 
     const report = await drainOutbox({
       outbox,
-      deliver: async (item) => delivered.push(item.lead.email ?? ''),
+      deliver: async (item) => {
+        delivered.push(item.kind === 'associate' ? '' : (item.lead.email ?? ''));
+        return undefined;
+      },
       log: recordingLogger().log,
       batchSize: 2,
       now: () => 10_000,
@@ -133,6 +142,62 @@ describe('drainOutbox', () => {
     expect((await outbox.listDeadLetters(10))[0]?.attempts).toBe(3);
   });
 
+  it('replaces a delivery with its association job', async () => {
+    const outbox = openOutbox();
+    await outbox.enqueue(entry(1));
+    const { log, lines } = recordingLogger();
+    const followUp: FollowUp = { job: associationJob(1, 10_000), failure: rateLimited() };
+
+    const report = await drainOutbox({
+      outbox,
+      deliver: async () => followUp,
+      log,
+      schedule: createRetrySchedule({ baseDelayMs: 1_000, random: () => 1 }),
+      now: () => 10_000,
+    });
+
+    expect(report).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect(await outbox.claimDue(10_999, 10, 1)).toEqual([]);
+    expect(await outbox.claimDue(11_000, 10, 1)).toEqual([{ ...associationJob(1, 10_000), attempts: 0 }]);
+    expect(lines.find((line) => line.level === 'warn')).toMatchObject({
+      message: 'Associate Lead failed for now; the outbox keeps an association job for a later attempt',
+      submissionId: entry(1).submissionId,
+      leadId: 4242,
+      error: expect.stringContaining('606'),
+    });
+  });
+
+  it('retries a failing association job, then dead-letters it', async () => {
+    const outbox = openOutbox();
+    await outbox.enqueue(associationJob(1, 1_000));
+    let now = 10_000;
+    const attempted: string[] = [];
+    const options = {
+      outbox,
+      deliver: async (item: OutboxEntry) => {
+        attempted.push(item.kind ?? 'deliver');
+        throw rateLimited();
+      },
+      log: recordingLogger().log,
+      schedule: createRetrySchedule({ maxAttempts: 2, baseDelayMs: 1_000, random: () => 1 }),
+      now: () => now,
+    };
+
+    const first = await drainOutbox(options);
+    now += 60_000;
+    const second = await drainOutbox(options);
+    const letters = await outbox.listDeadLetters(10);
+
+    expect([first, second]).toEqual([
+      { delivered: 0, retried: 1, dead: 0 },
+      { delivered: 0, retried: 0, dead: 1 },
+    ]);
+    expect(attempted).toEqual(['associate', 'associate']);
+    expect(letters).toEqual([
+      { ...associationJob(1, 1_000), attempts: 2, deadAt: 70_000, lastError: expect.stringContaining('upstream_rate_limited') },
+    ]);
+  });
+
   it('keeps the lead free of credentials', async () => {
     const outbox = openOutbox();
     await outbox.enqueue(entry(1));
@@ -149,7 +214,10 @@ describe('startOutboxDrain', () => {
     const delivered: string[] = [];
     const timer = startOutboxDrain({
       outbox,
-      deliver: async (item) => delivered.push(item.submissionId),
+      deliver: async (item) => {
+        delivered.push(item.submissionId);
+        return undefined;
+      },
       log: recordingLogger().log,
       intervalMs: 10,
     });

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { ClaimedEntry, DeliverEntry, DrainableOutbox } from './outbox.js';
+import type { ClaimedEntry, DeliverEntry, DrainableOutbox, FollowUp } from './outbox.js';
 import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
 
 export interface DrainOptions {
@@ -30,12 +30,13 @@ const DEFAULT_BATCH_SIZE = 25;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 
 /**
- * Delivers the due entries of the outbox one at a time, oldest first, until none is due.
+ * Runs the due entries of the outbox one at a time, oldest first, until none is due.
  *
- * A delivered entry is removed. After a retryable failure the entry is scheduled again and the
- * run ends, because Marketo is most likely still unavailable for the entries behind it. Those
- * keep their place and go first in the next run. A failure that cannot succeed later turns the
- * entry into a dead letter, and the run goes on.
+ * A delivered entry is removed, or replaced by the association job its delivery left. After a
+ * retryable failure the entry is scheduled again and the run ends, because Marketo is most
+ * likely still unavailable for the entries behind it. Those keep their place and go first in the
+ * next run. A failure that cannot succeed later turns the entry into a dead letter, and the run
+ * goes on.
  */
 export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
   const settings = withDefaults(options);
@@ -71,10 +72,11 @@ function withDefaults(options: DrainOptions): Settings {
 
 async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<keyof DrainReport> {
   const { outbox, log, schedule } = settings;
-  const ids = { submissionId: entry.submissionId, formId: entry.formId };
+  const ids = { submissionId: entry.submissionId, formId: entry.formId, kind: entry.kind ?? 'deliver' };
+  let followUp: FollowUp | undefined;
 
   try {
-    await settings.deliver(entry);
+    followUp = await settings.deliver(entry);
   } catch (error) {
     const attempts = entry.attempts + 1;
     const lastError = describeFailure(error);
@@ -93,8 +95,23 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
     return 'retried';
   }
 
-  await outbox.markDelivered(entry.submissionId);
-  log.log('info', 'Outbox entry delivered', { ...ids, attempts: entry.attempts + 1, waitedMs: settings.now() - entry.enqueuedAt });
+  const now = settings.now();
+  const delivered = { ...ids, attempts: entry.attempts + 1, waitedMs: now - entry.enqueuedAt };
+  if (followUp === undefined) {
+    await outbox.markDelivered(entry.submissionId);
+    log.log('info', 'Outbox entry delivered', delivered);
+    return 'delivered';
+  }
+
+  const nextAttemptAt = now + schedule.delayAfter(followUp.failure, 1, now);
+  await outbox.markDelivered(entry.submissionId, { entry: followUp.job, nextAttemptAt });
+  log.log('info', 'Outbox entry delivered', delivered);
+  log.log('warn', 'Associate Lead failed for now; the outbox keeps an association job for a later attempt', {
+    ...ids,
+    leadId: followUp.job.leadId,
+    nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+    error: describeFailure(followUp.failure),
+  });
   return 'delivered';
 }
 

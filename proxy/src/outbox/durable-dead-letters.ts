@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 
-import type { DeadLetter, DeadLetterStore, OutboxEntry, OutboxStats } from './outbox.js';
+import { entryOfDeadLetter, type DeadLetter, type DeadLetterStore, type OutboxEntry, type OutboxStats } from './outbox.js';
 import type { DeadLetterRecorder } from './queue-outbox.js';
 
 const SCHEMA = `
@@ -91,8 +91,7 @@ export class DurableDeadLetterStore implements DeadLetterStore, DeadLetterRecord
     const letter = (await object.get(submissionId)) as DeadLetter | null;
     if (letter === null) return false;
 
-    const entry: OutboxEntry = { submissionId: letter.submissionId, formId: letter.formId, lead: letter.lead, enqueuedAt: letter.enqueuedAt };
-    await this.#outboxQueue.send(entry, { contentType: 'json' });
+    await this.#outboxQueue.send(entryOfDeadLetter(letter), { contentType: 'json' });
     await object.remove(submissionId);
     return true;
   }

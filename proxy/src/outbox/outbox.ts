@@ -1,16 +1,25 @@
 /**
- * The durable outbox: submissions the proxy accepted (`202 queued`) but could not deliver to
- * Marketo yet. Node keeps them in SQLite (`SqliteOutbox`), Workers in a Cloudflare Queue
- * (`QueueOutbox`). Either way a drain delivers them later, oldest first, with the submissionId as
- * the idempotency key, and entries that can never be delivered end up as dead letters.
+ * The durable outbox: work the proxy accepted but could not finish against Marketo yet. Node keeps
+ * it in SQLite (`SqliteOutbox`), Workers in a Cloudflare Queue (`QueueOutbox`). Either way a drain
+ * runs it later, oldest first, with the submissionId as the idempotency key, and entries that can
+ * never succeed end up as dead letters.
+ *
+ * An entry is one of two kinds. A delivery entry is a submission that got `202 queued`. An
+ * association job (`kind: 'associate'`) is a lead already in Marketo whose REST Associate Lead
+ * call failed for a reason that can pass, so only that call is repeated. Sending the whole
+ * submission again would work too, since Sync Leads is an upsert, but it would cost one more call
+ * per attempt and could overwrite newer field values from a later form fill with older ones.
  */
+import type { MarketoError } from '../errors.js';
 import type { LeadSync } from '../marketo/transport.js';
 
 /**
  * A submission waiting for delivery. It contains only what delivery needs: the lead as it will be
  * sent. Credentials, signatures and envelopes are made at send time and never stored.
  */
-export interface OutboxEntry {
+export interface DeliveryEntry {
+  /** `deliver`, or absent: entries stored before association jobs existed have no kind. */
+  kind?: 'deliver';
   /** The widget's UUID, the idempotency key of every delivery attempt. */
   submissionId: string;
   formId: string;
@@ -19,26 +28,58 @@ export interface OutboxEntry {
   enqueuedAt: number;
 }
 
-/** An entry that delivery gave up on. An operator can replay or drop it. */
-export interface DeadLetter extends OutboxEntry {
+/**
+ * An association job: Marketo has the lead as `leadId`, but not yet the visitor's cookie, so its
+ * anonymous history waits on the cookie's own anonymous lead.
+ */
+export interface AssociationEntry {
+  kind: 'associate';
+  /** The submission that delivered the lead. */
+  submissionId: string;
+  formId: string;
+  leadId: number;
+  /** The full `_mkto_trk` value, `id:<munchkin-id>&token:<token>`. */
+  cookie: string;
+  /** When the job was stored, in ms since the epoch. */
+  enqueuedAt: number;
+}
+
+export type OutboxEntry = DeliveryEntry | AssociationEntry;
+
+/** Fields a dead letter adds to its entry. */
+export interface DeadLetterDetails {
   /**
-   * Delivery attempts made, the failed last one included. 0 when Cloudflare Queues moved the
-   * message to the dead-letter queue, which does not report the count.
+   * Attempts made, the failed last one included. 0 when Cloudflare Queues moved the message to
+   * the dead-letter queue, which does not report the count.
    */
   attempts: number;
   /** Error code and message of the last attempt, e-mail addresses masked. */
   lastError: string;
-  /** When delivery gave up, in ms since the epoch. */
+  /** When the outbox gave up, in ms since the epoch. */
   deadAt: number;
 }
 
-/** Durable storage for submissions the app cannot deliver now. */
+/** An entry that the outbox gave up on. An operator can replay or drop it. */
+export type DeadLetter = OutboxEntry & DeadLetterDetails;
+
+/** Returns the entry of a dead letter without its dead-letter details, to queue it again. */
+export function entryOfDeadLetter(letter: DeadLetter): OutboxEntry {
+  const { attempts, lastError, deadAt, ...entry } = letter;
+  return entry;
+}
+
+export interface EnqueueOptions {
+  /** Wait this long before the first attempt, in ms. Default 0. */
+  delayMs?: number;
+}
+
+/** Durable storage for work the app cannot finish now. */
 export interface Outbox {
   /**
    * Stores `entry` durably before returning. Returns false when an entry with the same
    * submissionId is already stored, so a resent submission is queued once.
    */
-  enqueue(entry: OutboxEntry): Promise<boolean>;
+  enqueue(entry: OutboxEntry, options?: EnqueueOptions): Promise<boolean>;
   /**
    * Stores `letter` as a dead letter at once, for a submission Marketo rejected for a reason a
    * retry cannot fix, such as wrong credentials. The operator replays or drops it. Returns false
@@ -48,8 +89,13 @@ export interface Outbox {
 }
 
 /** A stored entry handed to a drain, with the attempts made so far. */
-export interface ClaimedEntry extends OutboxEntry {
-  attempts: number;
+export type ClaimedEntry = OutboxEntry & { attempts: number };
+
+/** An association job that replaces the delivery entry it came from, due at `nextAttemptAt`. */
+export interface ScheduledFollowUp {
+  entry: AssociationEntry;
+  /** In ms since the epoch. */
+  nextAttemptAt: number;
 }
 
 /** An outbox a drain can empty: `SqliteOutbox` on Node. Times are ms since the epoch. */
@@ -59,8 +105,11 @@ export interface DrainableOutbox extends Outbox {
    * `leaseMs`, so a second drain running at the same time skips them.
    */
   claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedEntry[]>;
-  /** Removes a delivered entry. */
-  markDelivered(submissionId: string): Promise<void>;
+  /**
+   * Removes a delivered entry. With `followUp`, which has the same submissionId, the entry is
+   * replaced by that association job in one write, so a crash cannot lose the job.
+   */
+  markDelivered(submissionId: string, followUp?: ScheduledFollowUp): Promise<void>;
   /** Records a failed attempt and when to try again. */
   markRetry(submissionId: string, failure: { attempts: number; nextAttemptAt: number; lastError: string }): Promise<void>;
   /** Turns the entry into a dead letter. */
@@ -89,8 +138,18 @@ export interface OutboxStats {
 }
 
 /**
- * Sends one stored submission to Marketo with its submissionId as the idempotency key. Resolves
- * when the lead is in Marketo; rejects with a `LeadsyncError` whose `retryable` flag is true when
- * a later attempt can succeed.
+ * What a delivered entry leaves for later: the association job for a lead whose Associate Lead
+ * call failed for a reason that can pass, with that failure, which sets the job's first delay.
  */
-export type DeliverEntry = (entry: OutboxEntry) => Promise<unknown>;
+export interface FollowUp {
+  job: AssociationEntry;
+  failure: MarketoError;
+}
+
+/**
+ * Runs one stored entry against Marketo with its submissionId as the idempotency key: a delivery
+ * entry sends the lead, an association job the cookie. Resolves when that is done, with the
+ * association job a delivered lead still needs, if any. Rejects with a `LeadsyncError` whose
+ * `retryable` flag is true when a later attempt can succeed.
+ */
+export type DeliverEntry = (entry: OutboxEntry) => Promise<FollowUp | undefined>;

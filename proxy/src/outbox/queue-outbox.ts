@@ -1,5 +1,5 @@
 import { maskEmailAddresses, type Logger } from '../log.js';
-import type { DeadLetter, DeliverEntry, Outbox, OutboxEntry } from './outbox.js';
+import type { DeadLetter, DeliverEntry, EnqueueOptions, FollowUp, Outbox, OutboxEntry } from './outbox.js';
 import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
 
 /**
@@ -20,8 +20,8 @@ export class QueueOutbox implements Outbox {
    * NOTE: a Queue cannot reject duplicates, so this always returns true. A resent submissionId
    * is caught at delivery by the idempotency key instead.
    */
-  async enqueue(entry: OutboxEntry): Promise<boolean> {
-    await this.#queue.send(entry, { contentType: 'json' });
+  async enqueue(entry: OutboxEntry, options: EnqueueOptions = {}): Promise<boolean> {
+    await this.#queue.send(entry, { contentType: 'json', delaySeconds: toDelaySeconds(options.delayMs ?? 0) });
     return true;
   }
 
@@ -43,6 +43,8 @@ export type DeadLetterMessage = DeadLetter | OutboxEntry;
 
 export interface OutboxConsumerOptions {
   deliver: DeliverEntry;
+  /** Producer binding of the outbox queue, which receives the association jobs deliveries leave. */
+  outboxQueue: Queue<OutboxEntry>;
   /** Producer binding of the dead-letter queue. */
   deadLetterQueue: Queue<DeadLetterMessage>;
   log: Logger;
@@ -52,13 +54,18 @@ export interface OutboxConsumerOptions {
   now?: () => number;
 }
 
-// Cloudflare Queues accepts retry delays of at most 12 hours.
-const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
+// Cloudflare Queues accepts send and retry delays of at most 12 hours.
+const MAX_DELAY_SECONDS = 12 * 60 * 60;
+
+function toDelaySeconds(delayMs: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.ceil(delayMs / 1000));
+}
 
 /**
- * Delivers a batch from the outbox queue, oldest first. A delivered message is acknowledged, and
- * a retryable failure is retried with the schedule's delay. A rejection, or a failure at the last
- * attempt, goes to the dead-letter queue with its error.
+ * Delivers a batch from the outbox queue, oldest first. A delivered message is acknowledged,
+ * after the association job its delivery left, if any, is sent to the outbox queue with the
+ * schedule's first delay. A retryable failure is retried with the schedule's delay. A rejection,
+ * or a failure at the last attempt, goes to the dead-letter queue with its error.
  * NOTE: Queues does not promise delivery order across batches, so "oldest first" applies within
  * a batch only.
  */
@@ -74,10 +81,11 @@ export async function consumeOutboxBatch(batch: MessageBatch<OutboxEntry>, optio
 
 async function consumeOutboxMessage(message: Message<OutboxEntry>, options: Required<OutboxConsumerOptions>): Promise<void> {
   const entry = message.body;
-  const ids = { submissionId: entry.submissionId, formId: entry.formId, attempts: message.attempts };
+  const ids = { submissionId: entry.submissionId, formId: entry.formId, kind: entry.kind ?? 'deliver', attempts: message.attempts };
+  let followUp: FollowUp | undefined;
 
   try {
-    await options.deliver(entry);
+    followUp = await options.deliver(entry);
   } catch (error) {
     const lastError = describeFailure(error);
     const decision = options.schedule.decide(error, message.attempts, options.now());
@@ -90,14 +98,29 @@ async function consumeOutboxMessage(message: Message<OutboxEntry>, options: Requ
       return;
     }
 
-    const delaySeconds = Math.min(MAX_RETRY_DELAY_SECONDS, Math.ceil(decision.delayMs / 1000));
+    const delaySeconds = toDelaySeconds(decision.delayMs);
     message.retry({ delaySeconds });
     options.log.log('warn', 'Outbox delivery failed; retrying later', { ...ids, delaySeconds, error: lastError });
     return;
   }
 
+  // The job is sent before the acknowledgement, so a failed send leaves the message to be retried.
+  if (followUp !== undefined) await sendFollowUp(followUp, options);
   message.ack();
   options.log.log('info', 'Outbox entry delivered', { ...ids, waitedMs: options.now() - entry.enqueuedAt });
+}
+
+async function sendFollowUp(followUp: FollowUp, options: Required<OutboxConsumerOptions>): Promise<void> {
+  const now = options.now();
+  const delaySeconds = toDelaySeconds(options.schedule.delayAfter(followUp.failure, 1, now));
+  await options.outboxQueue.send(followUp.job, { contentType: 'json', delaySeconds });
+  options.log.log('warn', 'Associate Lead failed for now; the outbox keeps an association job for a later attempt', {
+    submissionId: followUp.job.submissionId,
+    formId: followUp.job.formId,
+    leadId: followUp.job.leadId,
+    delaySeconds,
+    error: describeFailure(followUp.failure),
+  });
 }
 
 /** Storage of dead letters that the dead-letter consumer writes to. */
@@ -124,9 +147,14 @@ export async function consumeDeadLetterBatch(batch: MessageBatch<DeadLetterMessa
     message.ack();
     options.log.log('warn', 'Dead letter stored', {
       submissionId: letter.submissionId,
-      email: letter.lead.email === undefined ? undefined : maskEmailAddresses(letter.lead.email),
+      kind: letter.kind ?? 'deliver',
+      ...(letter.kind === 'associate' ? { leadId: letter.leadId } : { email: maskedEmail(letter.lead.email) }),
     });
   }
+}
+
+function maskedEmail(email: string | undefined): string | undefined {
+  return email === undefined ? undefined : maskEmailAddresses(email);
 }
 
 function toDeadLetter(message: Message<DeadLetterMessage>, now: number): DeadLetter {

@@ -55,6 +55,16 @@ describe('createRetrySchedule', () => {
 
     expect(schedule.decide(quota, 1, noonInChicago)).toEqual({ action: 'retry', delayMs: 12 * 60 * 60_000 });
   });
+
+  it('delayAfter gives the wait even past maxAttempts', () => {
+    const schedule = createRetrySchedule({ maxAttempts: 1, baseDelayMs: 1_000, random: () => 1 });
+    const quota = new MarketoError('Daily quota reached', { kind: 'quota', retryable: true, faultCode: 607 });
+    const noonInChicago = Date.UTC(2026, 0, 15, 18, 0, 0);
+
+    expect(schedule.decide(unavailable, 1, 0)).toEqual({ action: 'dead' });
+    expect(schedule.delayAfter(unavailable, 1, 0)).toBe(1_000);
+    expect(schedule.delayAfter(quota, 1, noonInChicago)).toBe(12 * 60 * 60_000 + 5 * 60_000);
+  });
 });
 
 describe('msUntilQuotaReset', () => {

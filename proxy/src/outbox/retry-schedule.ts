@@ -22,6 +22,11 @@ export interface RetrySchedule {
    * (a `LeadsyncError` with `retryable` false, such as an invalid lead attribute) is dead at once.
    */
   decide(error: unknown, attempts: number, now: number): FailureDecision;
+  /**
+   * Returns the wait after the `attempts`-th failed attempt, in ms, without deciding whether to
+   * give up. A new association job takes its first wait from the failure that created it.
+   */
+  delayAfter(error: unknown, attempts: number, now: number): number;
 }
 
 export const RETRY_SCHEDULE_DEFAULTS = {
@@ -42,20 +47,22 @@ export function createRetrySchedule(options: RetryScheduleOptions = {}): RetrySc
   const maxDelayMs = options.maxDelayMs ?? RETRY_SCHEDULE_DEFAULTS.maxDelayMs;
   const random = options.random ?? Math.random;
 
+  function delayAfter(error: unknown, attempts: number, now: number): number {
+    if (error instanceof MarketoError && error.kind === 'quota') return msUntilQuotaReset(now) + random() * QUOTA_RESET_SPREAD_MS;
+
+    // "Equal jitter": half the backoff is fixed, half random, so retries of one outage spread out.
+    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
+    return Math.round(backoff / 2 + random() * (backoff / 2));
+  }
+
   return {
     maxAttempts,
     decide(error, attempts, now) {
       if (error instanceof LeadsyncError && !error.retryable) return { action: 'dead' };
       if (attempts >= maxAttempts) return { action: 'dead' };
-
-      if (error instanceof MarketoError && error.kind === 'quota') {
-        return { action: 'retry', delayMs: msUntilQuotaReset(now) + random() * QUOTA_RESET_SPREAD_MS };
-      }
-
-      // "Equal jitter": half the backoff is fixed, half random, so retries of one outage spread out.
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
-      return { action: 'retry', delayMs: Math.round(backoff / 2 + random() * (backoff / 2)) };
+      return { action: 'retry', delayMs: delayAfter(error, attempts, now) };
     },
+    delayAfter,
   };
 }
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { OutboxEntry } from './outbox.js';
+import type { AssociationEntry, OutboxEntry } from './outbox.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { OUTBOX_SCHEMA_VERSION } from './sqlite-outbox-schema.js';
 
 const directories: string[] = [];
 
@@ -20,6 +21,17 @@ function entry(index: number, enqueuedAt = 1_000 + index): OutboxEntry {
     submissionId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
     formId: 'contact',
     lead: { email: `lead-${index}@example.test`, attributes: [{ name: 'FirstName', value: `Zoë ${index}` }] },
+    enqueuedAt,
+  };
+}
+
+function associationJob(index: number, enqueuedAt = 1_000 + index): AssociationEntry {
+  return {
+    kind: 'associate',
+    submissionId: entry(index).submissionId,
+    formId: 'contact',
+    leadId: 4_000 + index,
+    cookie: `id:123-ABC-456&token:_mch-example.test-1700000000000-${index}`,
     enqueuedAt,
   };
 }
@@ -64,7 +76,7 @@ describe('SqliteOutbox enqueue', () => {
     const Database = (await import('better-sqlite3')).default;
     const database = new Database(path, { readonly: true });
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(database.pragma('user_version', { simple: true })).toBe(1);
+    expect(database.pragma('user_version', { simple: true })).toBe(OUTBOX_SCHEMA_VERSION);
     database.close();
   });
 });
@@ -177,6 +189,80 @@ describe('SqliteOutbox dead letters', () => {
     const outbox = await outboxWithDeadLetter();
 
     expect(await outbox.replayDeadLetter('00000000-0000-4000-8000-999999999999')).toBe(false);
+    outbox.close();
+  });
+});
+
+describe('SqliteOutbox association jobs', () => {
+  it('stores a job and returns it with its kind', async () => {
+    const path = databasePath();
+    const first = new SqliteOutbox({ path });
+    await first.enqueue(associationJob(1));
+    first.close();
+
+    const reopened = new SqliteOutbox({ path });
+    const claimed = await reopened.claimDue(5_000, 10, 60_000);
+    reopened.close();
+
+    expect(claimed).toEqual([{ ...associationJob(1), attempts: 0 }]);
+  });
+
+  it('holds a delayed job back until it is due', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+
+    await outbox.enqueue(associationJob(1, 1_000), { delayMs: 30_000 });
+
+    expect(await outbox.claimDue(30_999, 10, 60_000)).toEqual([]);
+    expect(await outbox.claimDue(31_000, 10, 60_000)).toHaveLength(1);
+    expect(await outbox.stats()).toEqual({ pending: 1, dead: 0, oldestPendingAt: 1_000 });
+    outbox.close();
+  });
+
+  it('markDelivered with a follow-up replaces the entry', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+    await outbox.enqueue(entry(1));
+    await outbox.markRetry(entry(1).submissionId, { attempts: 2, nextAttemptAt: 2_000, lastError: 'upstream_unavailable: down' });
+    await outbox.claimDue(2_000, 10, 60_000);
+
+    await outbox.markDelivered(entry(1).submissionId, { entry: associationJob(1, 9_000), nextAttemptAt: 20_000 });
+
+    expect(await outbox.claimDue(19_999, 10, 60_000)).toEqual([]);
+    expect(await outbox.claimDue(20_000, 10, 60_000)).toEqual([{ ...associationJob(1, 9_000), attempts: 0 }]);
+    expect(await outbox.stats()).toMatchObject({ pending: 1, dead: 0 });
+    outbox.close();
+  });
+
+  it('markDelivered rejects a follow-up of another submission', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+    await outbox.enqueue(entry(1));
+
+    const replace = outbox.markDelivered(entry(1).submissionId, { entry: associationJob(2), nextAttemptAt: 1 });
+
+    await expect(replace).rejects.toThrow(`expected ${entry(1).submissionId}, got ${entry(2).submissionId}`);
+    outbox.close();
+  });
+
+  it('dead-letters and replays a job with its kind', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath(), now: () => 50_000 });
+    await outbox.enqueue(associationJob(1));
+    await outbox.markDead(entry(1).submissionId, { attempts: 10, deadAt: 40_000, lastError: 'upstream_rate_limited: 606' });
+
+    const letters = await outbox.listDeadLetters(10);
+    const replayed = await outbox.replayDeadLetter(entry(1).submissionId);
+
+    expect(letters).toEqual([{ ...associationJob(1), attempts: 10, deadAt: 40_000, lastError: 'upstream_rate_limited: 606' }]);
+    expect(replayed).toBe(true);
+    expect(await outbox.claimDue(50_000, 10, 1_000)).toEqual([{ ...associationJob(1), attempts: 0 }]);
+    outbox.close();
+  });
+
+  it('enqueueDeadLetter stores a job as dead', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+
+    const stored = await outbox.enqueueDeadLetter({ ...associationJob(1), attempts: 1, deadAt: 3_000, lastError: 'upstream_rejected: 1012' });
+
+    expect(stored).toBe(true);
+    expect(await outbox.listDeadLetters(10)).toEqual([{ ...associationJob(1), attempts: 1, deadAt: 3_000, lastError: 'upstream_rejected: 1012' }]);
     outbox.close();
   });
 });

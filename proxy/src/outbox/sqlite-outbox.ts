@@ -4,7 +4,17 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import type { LeadSync } from '../marketo/transport.js';
-import type { ClaimedEntry, DeadLetter, DeadLetterStore, DrainableOutbox, OutboxEntry, OutboxStats } from './outbox.js';
+import type {
+  ClaimedEntry,
+  DeadLetter,
+  DeadLetterStore,
+  DrainableOutbox,
+  EnqueueOptions,
+  OutboxEntry,
+  OutboxStats,
+  ScheduledFollowUp,
+} from './outbox.js';
+import { migrateOutboxSchema } from './sqlite-outbox-schema.js';
 
 export interface SqliteOutboxOptions {
   /** Database file; its directory is created. `:memory:` keeps nothing across restarts (tests only). */
@@ -37,36 +47,26 @@ export interface SqliteStatement {
 
 interface OutboxRow {
   submission_id: string;
+  kind: 'deliver' | 'associate';
   form_id: string;
-  lead: string;
+  /** JSON: the lead of a delivery entry, `AssociationPayload` of an association job. */
+  payload: string;
   enqueued_at: number;
   attempts: number;
   last_error: string | null;
   dead_at: number | null;
 }
 
-// Version of the schema below, kept in `PRAGMA user_version` for later migrations.
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS outbox (
-    submission_id   TEXT PRIMARY KEY,
-    form_id         TEXT NOT NULL,
-    lead            TEXT NOT NULL,
-    enqueued_at     INTEGER NOT NULL,
-    state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'dead')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER NOT NULL,
-    lease_until     INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    dead_at         INTEGER
-  ) STRICT;
-  CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at, enqueued_at);
-`;
+/** The `payload` column of an association job. */
+interface AssociationPayload {
+  leadId: number;
+  cookie: string;
+}
 
 /**
  * The Node outbox: one SQLite table through better-sqlite3. Pending entries and dead letters
- * share the table and differ in `state`.
+ * share the table and differ in `state`; delivery entries and association jobs differ in `kind`.
+ * Opening a file written by an earlier version migrates its schema (`sqlite-outbox-schema.ts`).
  *
  * Every write is committed before its method returns, in WAL mode with `synchronous = FULL`, so
  * an entry that `enqueue` accepted survives a crash of the process or of the machine.
@@ -87,30 +87,30 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     this.#database.exec('PRAGMA synchronous = FULL');
     // Another process (the outbox CLI) may hold the write lock for a moment.
     this.#database.exec('PRAGMA busy_timeout = 5000');
-    this.#database.exec(SCHEMA);
-    this.#database.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    migrateOutboxSchema(this.#database, options.path);
   }
 
-  async enqueue(entry: OutboxEntry): Promise<boolean> {
+  async enqueue(entry: OutboxEntry, options: EnqueueOptions = {}): Promise<boolean> {
     const result = this.#database
       .prepare(
-        `INSERT INTO outbox (submission_id, form_id, lead, enqueued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
+        `INSERT INTO outbox (submission_id, kind, form_id, payload, enqueued_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
       )
-      .run(entry.submissionId, entry.formId, JSON.stringify(entry.lead), entry.enqueuedAt, entry.enqueuedAt);
+      .run(entry.submissionId, kindOf(entry), entry.formId, payloadOf(entry), entry.enqueuedAt, entry.enqueuedAt + (options.delayMs ?? 0));
     return Number(result.changes) === 1;
   }
 
   async enqueueDeadLetter(letter: DeadLetter): Promise<boolean> {
     const result = this.#database
       .prepare(
-        `INSERT INTO outbox (submission_id, form_id, lead, enqueued_at, next_attempt_at, state, attempts, last_error, dead_at)
-         VALUES (?, ?, ?, ?, ?, 'dead', ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
+        `INSERT INTO outbox (submission_id, kind, form_id, payload, enqueued_at, next_attempt_at, state, attempts, last_error, dead_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'dead', ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING`,
       )
       .run(
         letter.submissionId,
+        kindOf(letter),
         letter.formId,
-        JSON.stringify(letter.lead),
+        payloadOf(letter),
         letter.enqueuedAt,
         letter.enqueuedAt,
         letter.attempts,
@@ -138,8 +138,23 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     return rows.map((row) => ({ ...toEntry(row), attempts: row.attempts }));
   }
 
-  async markDelivered(submissionId: string): Promise<void> {
-    this.#database.prepare('DELETE FROM outbox WHERE submission_id = ?').run(submissionId);
+  async markDelivered(submissionId: string, followUp?: ScheduledFollowUp): Promise<void> {
+    if (followUp === undefined) {
+      this.#database.prepare('DELETE FROM outbox WHERE submission_id = ?').run(submissionId);
+      return;
+    }
+
+    const { entry, nextAttemptAt } = followUp;
+    if (entry.submissionId !== submissionId) {
+      throw new Error(`A follow-up replaces the entry with its own submissionId; expected ${submissionId}, got ${entry.submissionId}.`);
+    }
+    this.#database
+      .prepare(
+        `UPDATE outbox SET kind = ?, form_id = ?, payload = ?, enqueued_at = ?, state = 'pending', attempts = 0,
+           next_attempt_at = ?, lease_until = 0, last_error = NULL, dead_at = NULL
+         WHERE submission_id = ?`,
+      )
+      .run(kindOf(entry), entry.formId, payloadOf(entry), entry.enqueuedAt, nextAttemptAt, submissionId);
   }
 
   async markRetry(submissionId: string, failure: { attempts: number; nextAttemptAt: number; lastError: string }): Promise<void> {
@@ -220,13 +235,25 @@ function openBetterSqlite(path: string): SqliteDatabase {
   return new Database(path);
 }
 
+function kindOf(entry: OutboxEntry): OutboxRow['kind'] {
+  return entry.kind === 'associate' ? 'associate' : 'deliver';
+}
+
+function payloadOf(entry: OutboxEntry): string {
+  if (entry.kind === 'associate') {
+    const payload: AssociationPayload = { leadId: entry.leadId, cookie: entry.cookie };
+    return JSON.stringify(payload);
+  }
+  return JSON.stringify(entry.lead);
+}
+
 function toEntry(row: OutboxRow): OutboxEntry {
-  return {
-    submissionId: row.submission_id,
-    formId: row.form_id,
-    lead: JSON.parse(row.lead) as LeadSync,
-    enqueuedAt: row.enqueued_at,
-  };
+  const ids = { submissionId: row.submission_id, formId: row.form_id, enqueuedAt: row.enqueued_at };
+  if (row.kind === 'associate') {
+    const { leadId, cookie } = JSON.parse(row.payload) as AssociationPayload;
+    return { kind: 'associate', ...ids, leadId, cookie };
+  }
+  return { ...ids, lead: JSON.parse(row.payload) as LeadSync };
 }
 
 function toDeadLetter(row: OutboxRow): DeadLetter {

@@ -18,8 +18,9 @@ import type { BotCheck } from '../middleware/bot-check/index.js';
 import { emailRateLimitKey, type RateLimiter } from '../middleware/rate-limit/index.js';
 import { childLogger } from '../observability/logger.js';
 import { truncate } from '../text/truncate.js';
+import { associationFollowUp, storeAssociationJob, type DeliveredSubmission } from '../outbox/association-job.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { describeFailure } from '../outbox/retry-schedule.js';
+import { createRetrySchedule, describeFailure } from '../outbox/retry-schedule.js';
 
 /**
  * Outcome for the posted cookie: `CookieOutcome`, or `not_sent_consent` when the submission
@@ -52,7 +53,9 @@ export interface SubmissionHandlerOptions {
   emailLimiter: RateLimiter;
   /**
    * Receives submissions whose delivery failed with a retryable error, and, as dead letters,
-   * those Marketo rejected for good. Default: none, so they get the error response.
+   * those Marketo rejected for good. Also receives the association jobs of delivered leads whose
+   * Associate Lead call failed for a reason that can pass. Default: none, so failed deliveries
+   * get the error response and failed associations are only logged.
    */
   outbox?: Outbox | undefined;
   log: Logger;
@@ -68,11 +71,15 @@ export interface SubmissionHandlerOptions {
  * 2. runs the bot check: a bot gets a success response and nothing is sent;
  * 3. validates the fields, applies the per-e-mail rate limit and maps the lead;
  * 4. delivers the lead. When there is an outbox, a retryable failure is queued there and a
- *    rejection by Marketo is stored there as a dead letter, both answered `202 queued`.
+ *    rejection by Marketo is stored there as a dead letter, both answered `202 queued`. A
+ *    delivered lead whose cookie association failed for a reason that can pass gets the response
+ *    `association_failed`, and the outbox keeps an association job to try again later.
  */
 export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   const { config, forms, idempotency } = options;
   const now = options.now ?? Date.now;
+  // The schedule the outbox drains with, for the first wait of a new association job.
+  const associationSchedule = createRetrySchedule({ maxAttempts: config.outbox.maxAttempts, baseDelayMs: config.outbox.retryBaseDelayMs });
 
   async function process(
     c: Context<AppEnv>,
@@ -111,21 +118,33 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     // The visitor's connection signal is not passed on: a lead already on its way to Marketo
     // should arrive even if the visitor closes the page.
     const result = await options.deliver(lead, { log });
-    if (result.ok) return delivered(c, result.outcome, submissionId, cookieCheck, log);
+    const entry = { submissionId, formId: form.id, lead };
+    if (result.ok) return delivered(c, result.outcome, entry, cookieCheck, log);
     if (options.outbox === undefined) throw result.error;
 
-    const entry = { submissionId, formId: form.id, lead };
     if (result.retryable) return queue(c, entry, cookieCheck, result.error, log);
     if (isRejectionByMarketo(result.error)) return storeDeadLetter(c, { ...entry, attempts: result.attempts }, cookieCheck, result.error, log);
     throw result.error;
   }
 
-  function delivered(c: Context<AppEnv>, outcome: SyncOutcome, submissionId: string, cookieCheck: CookieCheckResult, log: Logger): IdempotentResponse {
+  /**
+   * Returns the response for a delivered lead. It says `association_failed` even when the outbox
+   * keeps an association job, because at this moment the cookie is not associated.
+   */
+  async function delivered(
+    c: Context<AppEnv>,
+    outcome: SyncOutcome,
+    submission: DeliveredSubmission,
+    cookieCheck: CookieCheckResult,
+    log: Logger,
+  ): Promise<IdempotentResponse> {
     const cookie: SubmissionCookieOutcome = outcome.cookieAssociation === 'failed' ? 'association_failed' : cookieCheck.outcome;
     c.set('submissionOutcome', outcome.status);
     log.log('info', 'Lead synced to Marketo', { leadId: outcome.leadId, status: outcome.status, cookie });
 
-    return success({ submissionId, status: outcome.status, leadId: outcome.leadId, cookie });
+    const followUp = associationFollowUp(submission, outcome, now(), log);
+    if (followUp !== undefined) await storeAssociationJob(followUp, { outbox: options.outbox, schedule: associationSchedule, log });
+    return success({ submissionId: submission.submissionId, status: outcome.status, leadId: outcome.leadId, cookie });
   }
 
   async function queue(

@@ -1,7 +1,27 @@
 import { MarketoError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import type { SyncOutcome } from '../transport.js';
 import type { BackoffSettings } from './backoff.js';
 import type { RestClient } from './rest-client.js';
+
+/**
+ * A `SyncOutcome` of the REST transport whose Associate Lead call failed: the lead is in Marketo,
+ * and `associationError` is the reason its cookie is not. A `retryable` error can pass (606, 615, a
+ * timeout, a 5xx), so the outbox keeps an association job for it. Another one (1004 lead not
+ * found, 1012 invalid cookie) fails the same way when sent again.
+ */
+export interface FailedAssociationOutcome extends SyncOutcome {
+  cookieAssociation: 'failed';
+  associationError: MarketoError;
+}
+
+/**
+ * Returns the Associate Lead error that the REST transport attached to `outcome`. It is undefined
+ * for SOAP, for an associated cookie, and for Submit Form, which logs its rejected cookie itself.
+ */
+export function associationErrorOf(outcome: SyncOutcome): MarketoError | undefined {
+  const error: unknown = (outcome as Partial<FailedAssociationOutcome>).associationError;
+  return error instanceof MarketoError ? error : undefined;
+}
 
 /**
  * Joins the visitor's cookie to a known lead with Associate Lead, which moves the cookie's
@@ -9,38 +29,24 @@ import type { RestClient } from './rest-client.js';
  * string, percent-encoded once, so its `&` arrives as `%26` and not as a parameter separator.
  *
  * The call is idempotent, so it is resent after backoff for transient failures and broken
- * connections, within `retry`. When that fails too, the lead stays delivered and this returns
- * `failed`: the error is logged with the lead id, and the proxy does not try again later. The
- * cookie's history stays on the anonymous lead until the same browser is associated again,
- * for example by its next form fill or a click in a Marketo email.
+ * connections, within `retry`; without `retry` it is sent once. The last failure is thrown as a
+ * `MarketoError` and not logged here, because only the caller knows whether the outbox tries
+ * again later.
  */
 export async function associateLead(
   client: RestClient,
   leadId: number,
   cookie: string,
-  retry: BackoffSettings,
-  log: Logger,
+  retry: BackoffSettings | undefined,
   signal?: AbortSignal,
-): Promise<'associated' | 'failed'> {
-  try {
-    await client.post(
-      {
-        operation: 'Associate Lead',
-        path: `/rest/v1/leads/${leadId}/associate.json`,
-        query: `cookie=${encodeURIComponent(cookie)}`,
-        retry,
-      },
-      signal,
-    );
-    return 'associated';
-  } catch (error) {
-    if (!(error instanceof MarketoError)) throw error;
-
-    log.log('error', `The lead was delivered, but its cookie was not associated: ${error.message}`, {
-      leadId,
-      code: error.code,
-      faultCode: error.faultCode,
-    });
-    return 'failed';
-  }
+): Promise<void> {
+  await client.post(
+    {
+      operation: 'Associate Lead',
+      path: `/rest/v1/leads/${leadId}/associate.json`,
+      query: `cookie=${encodeURIComponent(cookie)}`,
+      retry,
+    },
+    signal,
+  );
 }

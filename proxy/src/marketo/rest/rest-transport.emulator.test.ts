@@ -8,6 +8,7 @@ import { MarketoError } from '../../errors.js';
 import { parseForms } from '../../forms/parse-forms.js';
 import { silentLogger, type Logger } from '../../log.js';
 import type { LeadSync } from '../transport.js';
+import { associationErrorOf } from './associate-lead.js';
 import { createRestTransport, type RestTransportOptions } from './rest-transport.js';
 import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
 
@@ -386,11 +387,14 @@ describe.skipIf(!hasEmulator)('REST transport against the emulator', () => {
       const log: Logger = { log: (level, message, fields) => lines.push({ level, message, ...fields }) };
 
       const outcome = await transport({ log }).syncLead(lead({ cookie: foreign }));
+      const error = associationErrorOf(outcome);
 
-      expect(outcome).toEqual({ leadId: 1001, status: 'created', cookieAssociation: 'failed' });
+      expect(outcome).toMatchObject({ leadId: 1001, status: 'created', cookieAssociation: 'failed' });
+      expect(error).toMatchObject({ faultCode: 1012, retryable: false });
       expect((await leads())[0]).toMatchObject({ email: 'ana@example.test', cookies: [] });
       expect(await calls('associateLead')).toHaveLength(1);
-      expect(lines).toEqual([expect.objectContaining({ level: 'error', leadId: 1001, faultCode: 1012 })]);
+      // The caller logs the failure once, with the submission's ids.
+      expect(lines).toEqual([]);
     });
 
     it('retries Associate Lead with backoff and then succeeds', async () => {
@@ -413,8 +417,30 @@ describe.skipIf(!hasEmulator)('REST transport against the emulator', () => {
       const outcome = await wrapped.syncLead(lead({ cookie: COOKIE }));
 
       expect(outcome).toMatchObject({ status: 'created', cookieAssociation: 'failed' });
+      expect(associationErrorOf(outcome)).toMatchObject({ faultCode: 611, retryable: true });
       expect(await calls('associateLead')).toHaveLength(3);
       expect((await leads())[0]?.email).toBe('ana@example.test');
+    });
+
+    it('associateCookie joins a delivered lead in one call', async () => {
+      await visit('https://example.test/');
+      const { leadId } = await transport().syncLead(lead());
+
+      await transport().associateCookie(leadId, COOKIE);
+
+      expect((await calls('associateLead')).map((call) => call.outcome)).toEqual(['ok']);
+      expect((await leads())[0]).toMatchObject({ id: leadId, anonymous: false, cookies: [COOKIE] });
+      expect((await leads())[0]?.visits).toHaveLength(1);
+    });
+
+    it('associateCookie throws a failure without retrying it', async () => {
+      const { leadId } = await transport().syncLead(lead());
+      await inject({ kind: 'fault', code: 606, count: 2 });
+
+      const error = await failure(transport().associateCookie(leadId, COOKIE));
+
+      expect(error).toMatchObject({ kind: 'rate', faultCode: 606, retryable: true });
+      expect(await calls('associateLead')).toHaveLength(1);
     });
   });
 

@@ -1,7 +1,8 @@
+import { MarketoError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../log.js';
 import { DEFAULT_REST_DELIVERY, type LeadSync, type LeadTransport, type SyncOptions, type SyncOutcome } from '../transport.js';
 import { createAccessTokenSource } from './access-token.js';
-import { associateLead } from './associate-lead.js';
+import { associateLead, type FailedAssociationOutcome } from './associate-lead.js';
 import { DEFAULT_BACKOFF, sleep, type BackoffSettings } from './backoff.js';
 import { createRestClient } from './rest-client.js';
 import { submitForm } from './submit-form.js';
@@ -32,8 +33,18 @@ export interface RestTransportOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Backoff jitter in [0, 1). Default `Math.random`. */
   random?: () => number;
-  /** Receives retry and association log lines. Default: silent. */
+  /** Receives retry log lines. Default: silent. */
   log?: Logger;
+}
+
+/** The REST transport, which can also run an association job from the outbox. */
+export interface RestTransport extends LeadTransport {
+  /**
+   * Joins `cookie` to the known lead `leadId` with one Associate Lead call, resent only after a
+   * token refresh, because the outbox's retry schedule spaces the job's attempts. Throws the
+   * call's `MarketoError` when it fails.
+   */
+  associateCookie(leadId: number, cookie: string, options?: SyncOptions): Promise<void>;
 }
 
 /**
@@ -41,7 +52,9 @@ export interface RestTransportOptions {
  *
  * Each lead follows its form's `RestDelivery`: Sync Leads (createOrUpdate) and then, when a
  * cookie came with the submission, Associate Lead; or one Submit Form call. A failed
- * association does not fail the submission: the outcome reports `cookieAssociation: 'failed'`.
+ * association does not fail the submission: the outcome reports `cookieAssociation: 'failed'`
+ * with the error as `associationError` (`FailedAssociationOutcome`), and the caller logs it or
+ * keeps an association job for later.
  *
  * Retries are split by who can act on them. The transport renews the access token on
  * 600/601/602 and resends once, and retries Associate Lead with backoff. Sync Leads and Submit
@@ -50,7 +63,7 @@ export interface RestTransportOptions {
  * policy then backs off and resends them, as it does for SOAP, and never retries 607.
  * Uses only fetch and URL, so it runs on Node and on Workers.
  */
-export function createRestTransport(options: RestTransportOptions): LeadTransport {
+export function createRestTransport(options: RestTransportOptions): RestTransport {
   const settings = {
     endpoint: options.endpoint,
     partition: options.partition,
@@ -87,8 +100,14 @@ export function createRestTransport(options: RestTransportOptions): LeadTranspor
     const outcome = await syncLeads(client, lead, { lookupField, partitionName: settings.partition }, signal);
     if (lead.cookie === undefined) return outcome;
 
-    const association = await associateLead(client, outcome.leadId, lead.cookie, settings.associationRetry, settings.log, signal);
-    return { ...outcome, cookieAssociation: association };
+    try {
+      await associateLead(client, outcome.leadId, lead.cookie, settings.associationRetry, signal);
+      return { ...outcome, cookieAssociation: 'associated' };
+    } catch (error) {
+      if (!(error instanceof MarketoError)) throw error;
+      const failed: FailedAssociationOutcome = { ...outcome, cookieAssociation: 'failed', associationError: error };
+      return failed;
+    }
   }
 
   return {
@@ -96,6 +115,10 @@ export function createRestTransport(options: RestTransportOptions): LeadTranspor
       const delivery = lead.rest ?? DEFAULT_REST_DELIVERY;
       if (delivery.mode === 'submitForm') return submitForm(client, lead, delivery, settings.log, syncOptions.signal);
       return syncAndAssociate(lead, delivery.lookupField, syncOptions.signal);
+    },
+
+    async associateCookie(leadId: number, cookie: string, syncOptions: SyncOptions = {}): Promise<void> {
+      await associateLead(client, leadId, cookie, undefined, syncOptions.signal);
     },
   };
 }
