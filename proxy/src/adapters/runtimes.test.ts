@@ -231,27 +231,30 @@ for (const runtime of RUNTIMES) {
       expect(more).toEqual([]);
     });
 
-    it.runIf(runtime.headerLimitInApp)('answers JSON 431 to 16 KiB of headers', async () => {
-      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
+    // Each runtime gets only the cases that apply to it, so no test shows up as skipped.
+    if (runtime.headerLimitInApp) {
+      it('answers JSON 431 to 16 KiB of headers', async () => {
+        const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
 
-      expect(response?.status).toBe(431);
-      expect(response?.head).toMatch(/\r\ncontent-type: application\/json\r\n/i);
-      expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'headers_too_large', retryable: false } });
-      await expect.poll(() => entry.lines.some((line) => line.includes('"code":"headers_too_large"'))).toBe(true);
-    });
+        expect(response?.status).toBe(431);
+        expect(response?.head).toMatch(/\r\ncontent-type: application\/json\r\n/i);
+        expect(JSON.parse(response?.body ?? '')).toMatchObject({ error: { code: 'headers_too_large', retryable: false } });
+        await expect.poll(() => entry.lines.some((line) => line.includes('"code":"headers_too_large"'))).toBe(true);
+      });
 
-    it.runIf(runtime.headerLimitInApp)('serves headers 1 byte under 16 KiB', async () => {
-      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024 - 1)));
+      it('serves headers 1 byte under 16 KiB', async () => {
+        const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024 - 1)));
 
-      expect(response?.status).toBe(200);
-    });
+        expect(response?.status).toBe(200);
+      });
+    } else {
+      it('leaves 16 KiB of headers to the parser: 431, empty body', async () => {
+        const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
 
-    it.skipIf(runtime.headerLimitInApp)('leaves 16 KiB of headers to the parser: 431, empty body', async () => {
-      const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(16 * 1024)));
-
-      expect(response?.status).toBe(431);
-      expect(response?.body).toBe('');
-    });
+        expect(response?.status).toBe(431);
+        expect(response?.body).toBe('');
+      });
+    }
 
     it(`leaves 70 KB of headers to the parser: ${runtime.hugeHeadersStatus}, empty body`, async () => {
       const [response] = parseResponses(await exchangeRaw(entry.url, healthRequestWithHeaderBytes(70_000)));
