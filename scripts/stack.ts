@@ -27,14 +27,16 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+const DEFAULT_PORTS = { EMULATOR_PORT: '8790', PORT: '8787', DEMO_PORT: '5173' };
+
 /** Fills in the demo ports and credentials; values already set in `env` win. */
 export function demoEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const emulatorPort = env.EMULATOR_PORT ?? '8790';
-  const demoPort = env.DEMO_PORT ?? '5173';
+  const emulatorPort = env.EMULATOR_PORT ?? DEFAULT_PORTS.EMULATOR_PORT;
+  const demoPort = env.DEMO_PORT ?? DEFAULT_PORTS.DEMO_PORT;
   const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
   const defaults: Record<string, string> = {
     EMULATOR_PORT: emulatorPort,
-    PORT: '8787',
+    PORT: DEFAULT_PORTS.PORT,
     DEMO_PORT: demoPort,
     MARKETO_API: 'soap',
     MARKETO_SOAP_ENDPOINT: `${emulatorUrl}/soap/mktows/2_9`,
@@ -52,6 +54,24 @@ export function demoEnvironment(env: NodeJS.ProcessEnv): Record<string, string> 
     if (value !== undefined) merged[name] = value;
   }
   return merged;
+}
+
+const PORT_VARIABLES = ['EMULATOR_PORT', 'PORT', 'DEMO_PORT'] as const;
+
+/** Fails, naming the variable, when a port is not a number from 1 to 65535 or two services share one. */
+function assertDistinctPorts(env: Record<string, string>): void {
+  const owners = new Map<string, string>();
+  for (const variable of PORT_VARIABLES) {
+    const port = env[variable]!;
+    if (!/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65_535) {
+      throw new Error(`${variable}="${port}" is invalid: expected a port number from 1 to 65535, e.g. ${variable}=${DEFAULT_PORTS[variable]}.`);
+    }
+    const owner = owners.get(String(Number(port)));
+    if (owner !== undefined) {
+      throw new Error(`${owner} and ${variable} are both ${port}: the emulator, the proxy and the demo need three different ports, e.g. ${variable}=${Number(port) + 1000}.`);
+    }
+    owners.set(String(Number(port)), variable);
+  }
 }
 
 /**
@@ -127,7 +147,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
-    for (const variable of ['EMULATOR_PORT', 'PORT', 'DEMO_PORT']) await assertPortFree(variable, env[variable]!);
+    assertDistinctPorts(env);
+    for (const variable of PORT_VARIABLES) await assertPortFree(variable, env[variable]!);
 
     const emulatorUrl = `http://127.0.0.1:${env.EMULATOR_PORT}`;
     const emulator = startService('emulator', 'emulator/src/main.ts', env, log);

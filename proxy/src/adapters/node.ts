@@ -73,19 +73,24 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   const drain = startDrain(prepared);
   log.log('info', 'Proxy started', { url, api: config.marketo.api, forms: forms.size, formsPath, outboxPath: prepared.outbox?.path });
 
+  // A second close (Ctrl-C sends SIGINT to the process group, then `pnpm start` sends SIGTERM)
+  // waits for the first instead of closing a closed server.
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closeServer(server).then(async () => {
+      await drain?.stop();
+      prepared.outbox?.close();
+      log.log('info', 'Proxy stopped', { url });
+      // Writes the counts of repeated warnings and errors still held back.
+      if ('flush' in log && typeof log.flush === 'function') log.flush();
+    });
+
   return {
     url,
     drainOutbox: async () => {
       await drain?.drainNow();
     },
-    close: () =>
-      closeServer(server).then(async () => {
-        await drain?.stop();
-        prepared.outbox?.close();
-        log.log('info', 'Proxy stopped', { url });
-        // Writes the counts of repeated warnings and errors still held back.
-        if ('flush' in log && typeof log.flush === 'function') log.flush();
-      }),
+    close: () => (closing ??= close()),
   };
 }
 
