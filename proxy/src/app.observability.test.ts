@@ -118,6 +118,19 @@ describe('app log lines', () => {
   });
 });
 
+describe('app foreign origins', () => {
+  it('logs one counted warning naming ALLOWED_ORIGINS', async () => {
+    const { app, logs } = createHarness();
+    await app.request('/v1/forms/contact', { headers: { Origin: 'https://typo.example.test' } });
+    await app.request('/v1/forms/contact', { headers: { Origin: 'https://typo.example.test' } });
+
+    const warnings = logs.filter((line) => line.code === 'origin_not_allowed');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', origin: 'https://typo.example.test' });
+    expect(warnings[0]?.message).toContain('add the origin to ALLOWED_ORIGINS');
+  });
+});
+
 describe('app /healthz and /metrics', () => {
   it('answers /healthz', async () => {
     const response = await createHarness().app.request('/healthz');

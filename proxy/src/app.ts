@@ -164,7 +164,7 @@ export function createApp(deps: AppDeps) {
     app.route('/', createAdminRoutes({ token: config.adminToken, deadLetters: deps.deadLetters, stats: deps.outboxStats, log }));
   }
 
-  app.use('/v1/*', allowedOriginsCors(config.allowedOrigins, EXPOSED_HEADERS));
+  app.use('/v1/*', allowedOriginsCors(config.allowedOrigins, EXPOSED_HEADERS, log));
   app.use('/v1/*', clientAddress({ runtimeAddress: deps.runtimeAddress, trustedHeader: config.abuse.trustedProxyHeader }));
 
   app.get('/v1/forms/:formId', (c) => {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 
 import type { AllowedOrigins } from '../config.js';
+import type { Logger } from '../log.js';
 import { RequestError } from '../errors.js';
 import { truncate } from '../text/truncate.js';
 
@@ -22,13 +23,22 @@ export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolea
  * the adapter's light response into a web stream: an estimated 0.1 ms of CPU per request in
  * CPU profiles of `pnpm bench:proxy`.
  */
-export function allowedOriginsCors(allowed: AllowedOrigins, exposedHeaders: readonly string[]): MiddlewareHandler {
+export function allowedOriginsCors(allowed: AllowedOrigins, exposedHeaders: readonly string[], log?: Logger): MiddlewareHandler {
   const exposed = exposedHeaders.join(', ');
 
   return async function allowedOriginsCors(c, next) {
     const origin = c.req.header('Origin');
     let allowOrigin: string | undefined;
     if (origin !== undefined && isOriginAllowed(origin, allowed)) allowOrigin = allowed === '*' ? '*' : origin;
+    // The browser hides the blocked response from the page, so this line is the operator's only
+    // clue to a typo in ALLOWED_ORIGINS. The message is fixed, so the logger counts repeats.
+    if (origin !== undefined && allowOrigin === undefined) {
+      log?.log('warn', 'Request from an origin that ALLOWED_ORIGINS does not list; add the origin to ALLOWED_ORIGINS if the page is yours', {
+        code: 'origin_not_allowed',
+        origin: truncate(origin),
+        requestId: c.get('requestId') as string | undefined,
+      });
+    }
     // The response depends on the Origin header unless every origin gets the same `*`.
     const vary = allowOrigin === '*' ? undefined : 'Origin';
 
