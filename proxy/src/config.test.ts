@@ -191,6 +191,15 @@ describe('loadConfig errors', () => {
   });
 });
 
+describe('loadConfig MARKETO_REST_ENDPOINT', () => {
+  it.each(['https://123-ABC-456.mktorest.com/rest', 'https://123-ABC-456.mktorest.com/rest/'])('rejects %s with the fix', (endpoint) => {
+    const error = configError({ ...REST_ENV, MARKETO_REST_ENDPOINT: endpoint });
+
+    expect(error.variable).toBe('MARKETO_REST_ENDPOINT');
+    expect(error.message).toContain('Set it to the base URL without /rest, e.g. "https://123-abc-456.mktorest.com"');
+  });
+});
+
 describe('loadConfig LEADSYNC_METRICS_TOKEN', () => {
   it('is unset by default, which leaves /metrics open', () => {
     expect(loadConfig(SOAP_ENV).metricsToken).toBeUndefined();

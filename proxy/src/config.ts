@@ -267,7 +267,17 @@ function readRestSettings(env: Env): RestSettings {
   const clientSecret = readRequired(env, 'MARKETO_CLIENT_SECRET', 'Copy it from Admin > Integration > LaunchPoint, or set MARKETO_API=soap.');
   const partition = readOptional(env, 'MARKETO_PARTITION');
 
-  return { endpoint: endpoint.replace(/\/+$/, ''), clientId, clientSecret, partition };
+  // The REST paths start with /rest/v1/ and /identity/, so a base URL ending in /rest would make
+  // every call go to /rest/rest/v1/… and fail.
+  const base = endpoint.replace(/\/+$/, '');
+  if (/\/rest$/i.test(new URL(base).pathname)) {
+    throw new ConfigError(
+      'MARKETO_REST_ENDPOINT',
+      `MARKETO_REST_ENDPOINT ends in /rest: got ${quote(base)}. Set it to the base URL without /rest, e.g. ${quote(base.replace(/\/rest$/i, ''))}.`,
+    );
+  }
+
+  return { endpoint: base, clientId, clientSecret, partition };
 }
 
 function readMunchkinId(env: Env): string {
