@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -140,13 +140,62 @@ describe('createNodeFetch', () => {
 
   it('rejects a reply above maxReplyBytes', async () => {
     const small = createNodeFetch({ maxReplyBytes: 1024 });
-    await expect(small(`${base}/large`, {})).rejects.toThrow('the reply is larger than 1024 bytes');
+    await expect(small(`${base}/large`, {})).rejects.toThrow('the reply exceeded 1024 bytes and was not read');
     expect(await (await small(`${base}/echo`, { method: 'POST', body: 'fits' })).text()).toBe('got fits');
   });
 
   it('waits for a reply longer than the idle timeout', async () => {
     const quickIdle = createNodeFetch({ idleTimeoutMs: 50 });
     expect(await (await quickIdle(`${base}/late`, {})).text()).toBe('late but whole');
+  });
+
+  it.each([
+    ['keeps the connection', false],
+    ['closes the connection', true],
+  ])('rejects a 101 reply that %s', async (_case, closes) => {
+    const upgrading = createNetServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+        if (closes) socket.end();
+      });
+    });
+    await new Promise<void>((resolve) => upgrading.listen(0, '127.0.0.1', resolve));
+    const port = (upgrading.address() as AddressInfo).port;
+
+    try {
+      const call = nodeFetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: 'x', signal: AbortSignal.timeout(2_000) });
+      await expect(call).rejects.toThrow('101 Switching Protocols');
+    } finally {
+      await new Promise((resolve) => upgrading.close(resolve));
+    }
+  });
+
+  it('rejects at once when aborted, whatever the socket does', async () => {
+    // It never replies; its sockets are paused, so they see no end and must be destroyed.
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const controller = new AbortController();
+
+    try {
+      const call = nodeFetch(`http://127.0.0.1:${port}/`, { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('budget spent')), 50);
+      await expect(call).rejects.toThrow('budget spent');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('closes its kept-alive connections on close()', async () => {
+    const closable = createNodeFetch();
+    await closable(`${base}/echo`, { method: 'POST', body: 'a' });
+    closable.close();
+    await closable(`${base}/echo`, { method: 'POST', body: 'b' });
+
+    const [first, second] = received.slice(-2);
+    expect(second!.remotePort).not.toBe(first!.remotePort);
   });
 
   it('hands other body types to the fallback', async () => {

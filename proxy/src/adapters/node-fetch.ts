@@ -16,6 +16,12 @@ export interface NodeFetchOptions {
   maxReplyBytes?: number;
 }
 
+/** An `UpstreamFetch` whose kept-alive connections can be closed. */
+export type NodeFetch = UpstreamFetch & {
+  /** Closes every open connection; later calls open new ones. */
+  close(): void;
+};
+
 const DEFAULT_IDLE_TIMEOUT_MS = 4_000;
 // Marketo's replies to the calls the proxy makes are a few KiB; a larger one is not Marketo's.
 const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 * 1024;
@@ -35,14 +41,14 @@ const UTF8 = new TextDecoder();
  * transport with its 3xx status, which the transport reports as a failed call. A request with
  * another body type or scheme goes to `fallback`.
  */
-export function createNodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
+export function createNodeFetch(options: NodeFetchOptions = {}): NodeFetch {
   const fallback = options.fallback ?? globalThis.fetch.bind(globalThis);
   const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const agentOptions = { keepAlive: true, timeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
 
-  return function nodeFetch(url, init) {
+  function nodeFetch(url: string, init: RequestInit): Promise<UpstreamReply> {
     const target = new URL(url);
     const body = init.body ?? undefined;
     const secure = target.protocol === 'https:';
@@ -58,25 +64,51 @@ export function createNodeFetch(options: NodeFetchOptions = {}): UpstreamFetch {
 
       const send = secure ? httpsRequest : httpRequest;
       const outgoing = send(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent });
+      let settled = false;
+      let replied = false;
 
-      // Destroying the request also ends a reply that is still arriving.
-      const onAbort = () => outgoing.destroy(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
       const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
         signal?.removeEventListener('abort', onAbort);
         reject(signal?.aborted ? signal.reason : error);
       };
+      // The promise is rejected here, not only through the socket's events: a socket that node:http
+      // has already destroyed emits nothing more when it is destroyed again.
+      const onAbort = () => {
+        outgoing.destroy();
+        fail(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
 
       outgoing.once('error', fail);
+      // Without this listener node:http destroys the socket of a 101 reply and emits only `close`.
+      outgoing.once('upgrade', (_incoming, socket) => {
+        socket.destroy();
+        fail(new Error('the server replied 101 Switching Protocols, which is not an API reply'));
+      });
+      outgoing.once('close', () => {
+        if (!replied) fail(new Error('the connection closed before a reply'));
+      });
       outgoing.once('response', (incoming) => {
+        replied = true;
         readWhole(incoming, maxReplyBytes).then((bytes) => {
+          if (settled) return;
+          settled = true;
           signal?.removeEventListener('abort', onAbort);
           resolve(new NodeReply(incoming.statusCode ?? 0, bytes));
         }, fail);
       });
       outgoing.end(body);
     });
-  };
+  }
+
+  return Object.assign(nodeFetch, {
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  });
 }
 
 /**
@@ -120,7 +152,7 @@ function readWhole(incoming: IncomingMessage, maxBytes: number): Promise<Buffer>
         chunks.push(chunk);
         return;
       }
-      reject(new Error(`the reply is larger than ${maxBytes} bytes`));
+      reject(new Error(`the reply exceeded ${maxBytes} bytes and was not read`));
       incoming.destroy();
     });
     incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
