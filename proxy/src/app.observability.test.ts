@@ -171,6 +171,9 @@ describe('app /healthz and /metrics', () => {
     const wrong = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}x` } });
     expect(wrong.status).toBe(401);
 
+    const lowerCase = await app.request('/metrics', { headers: { Authorization: `bearer ${token}` } });
+    expect(lowerCase.status).toBe(200);
+
     const scraper = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } });
     expect(scraper.status).toBe(200);
     expect(await scraper.text()).toContain('leadsync_upstream_in_flight 0');

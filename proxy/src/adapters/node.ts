@@ -59,7 +59,8 @@ export interface RunningProxy {
  * Throws `ConfigError` or `FormsConfigError` before listening when the configuration is invalid.
  */
 export async function startProxy(options: StartProxyOptions = {}): Promise<RunningProxy> {
-  const prepared = await prepareProxy({ ...options, fetch: options.fetch ?? createNodeFetch() });
+  const nodeFetch = options.fetch === undefined ? createNodeFetch() : undefined;
+  const prepared = await prepareProxy({ ...options, fetch: options.fetch ?? nodeFetch });
   const { app, config, log, forms, formsPath } = prepared;
   const port = options.port ?? config.port;
 
@@ -80,6 +81,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
     closeServer(server).then(async () => {
       await drain?.stop();
       prepared.outbox?.close();
+      nodeFetch?.close();
       log.log('info', 'Proxy stopped', { url });
       // Writes the counts of repeated warnings and errors still held back.
       if ('flush' in log && typeof log.flush === 'function') log.flush();
@@ -308,7 +310,13 @@ export function createStdoutLogger(): StructuredLogger {
     process.once('exit', lines.flush);
     stdoutLines = lines;
   }
-  return createJsonLogger(stdoutLines.write);
+  const lines = stdoutLines;
+  // An error line leaves at once, with those queued before it: a crash that skips the `exit`
+  // event (out of memory, SIGKILL) must not take the error that explains it along.
+  return createJsonLogger((line) => {
+    lines.write(line);
+    if (line.startsWith('{"level":"error"')) lines.flush();
+  });
 }
 
 function formatHost(host: string): string {

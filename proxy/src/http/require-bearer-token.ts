@@ -19,7 +19,8 @@ export interface BearerTokenOptions {
 export function requireBearerToken(token: string, options: BearerTokenOptions): MiddlewareHandler {
   return async function requireBearerToken(c, next) {
     const header = c.req.header('Authorization') ?? '';
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/.exec(header);
+    // HTTP authentication scheme names are case-insensitive, so "bearer" counts too.
+    const match = /^bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
 
     if (match?.[1] === undefined || !(await timingSafeEqual(match[1], token))) {
       const error = new RequestError('unauthorized', 401, `Send the token as "Authorization: Bearer <${options.variable}>".`);
