@@ -131,6 +131,20 @@ describe('app foreign origins', () => {
   });
 });
 
+describe('app cookies of another instance', () => {
+  it('logs a counted warning naming MARKETO_MUNCHKIN_ID', async () => {
+    const { app, logs } = createHarness();
+    const otherCookie = 'id:999-XYZ-999&token:_mch-example.test-1700000000000-12345';
+    await postSubmission(app, submission({ mktoTrk: otherCookie }));
+    await postSubmission(app, submission({ mktoTrk: otherCookie }));
+
+    const warnings = logs.filter((line) => line.code === 'cookie_other_instance');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 'warn', cookieInstance: '999-XYZ-999', munchkinId: '123-ABC-456' });
+    expect(warnings[0]?.message).toContain('check MARKETO_MUNCHKIN_ID');
+  });
+});
+
 describe('app /healthz and /metrics', () => {
   it('answers /healthz', async () => {
     const response = await createHarness().app.request('/healthz');

@@ -26,6 +26,7 @@ describe('checkMunchkinCookie', () => {
   it('reports another instance and does not pass the cookie on', () => {
     expect(checkMunchkinCookie('id:561-HYG-937&token:_mch-example.test-1700000000000-12345', MUNCHKIN_ID)).toEqual({
       outcome: 'other_instance',
+      instance: '561-HYG-937',
     });
   });
 

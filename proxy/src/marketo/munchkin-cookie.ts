@@ -9,6 +9,8 @@ export interface CookieCheck {
   outcome: CookieOutcome;
   /** The value to send to Marketo, present only when `outcome` is `associated`. */
   cookie?: string;
+  /** The Munchkin id the cookie names, present only when `outcome` is `other_instance`. */
+  instance?: string;
 }
 
 // `id:<munchkin id>&token:_mch-<cookie domain>-<token>`, where the token is either
@@ -36,7 +38,7 @@ export function checkMunchkinCookie(value: unknown, munchkinId: string): CookieC
 
   const match = MUNCHKIN_COOKIE_PATTERN.exec(cookie);
   if (match?.[1] === undefined) return { outcome: 'malformed' };
-  if (match[1].toUpperCase() !== munchkinId.toUpperCase()) return { outcome: 'other_instance' };
+  if (match[1].toUpperCase() !== munchkinId.toUpperCase()) return { outcome: 'other_instance', instance: match[1] };
 
   return { outcome: 'associated', cookie };
 }

@@ -90,6 +90,15 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   ): Promise<IdempotentResponse> {
     const { submissionId } = submission;
     const cookieCheck = checkCookie(submission, config.munchkinId);
+    if (cookieCheck.outcome === 'other_instance') {
+      // One such cookie is a visitor of another site; all of them is a wrong MARKETO_MUNCHKIN_ID.
+      // The message is fixed, so the logger counts repeats.
+      log.log('warn', 'Munchkin cookie of another Marketo instance not sent; if every submission shows this, check MARKETO_MUNCHKIN_ID', {
+        code: 'cookie_other_instance',
+        cookieInstance: cookieCheck.instance,
+        munchkinId: config.munchkinId,
+      });
+    }
 
     const bot = await options.botCheck.check(form, { signals: submission.signals, submissionId, remoteAddress: c.get('clientAddress') });
     if (bot.bot) {
@@ -254,7 +263,7 @@ function tryValidateFields(form: FormDefinition, fields: unknown): FieldValidati
   }
 }
 
-type CookieCheckResult = { outcome: SubmissionCookieOutcome; cookie?: string };
+type CookieCheckResult = { outcome: SubmissionCookieOutcome; cookie?: string; instance?: string };
 
 /** Checks the cookie, unless the visitor declined tracking: then nothing is sent. */
 function checkCookie(submission: SubmissionRequest, munchkinId: string): CookieCheckResult {
