@@ -25,7 +25,7 @@ function env(name: string, fallback: string): string {
 function readMunchkinId(): string {
   const munchkinId = env("MARKETO_MUNCHKIN_ID", DEMO_CREDENTIALS.munchkinId);
   if (!/^[0-9]{3}-[A-Z]{3}-[0-9]{3}$/.test(munchkinId)) {
-    throw new Error(`MARKETO_MUNCHKIN_ID is invalid: expected a Munchkin id such as 123-ABC-456, got '${munchkinId}'`);
+    throw new Error(`MARKETO_MUNCHKIN_ID is invalid: expected a Munchkin id such as 123-ABC-456 (three digits, three upper-case letters, three digits), got '${munchkinId}'`);
   }
   return munchkinId;
 }

@@ -160,7 +160,7 @@ describe('startProxy', () => {
 
     await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: missing }, port: 0 })).rejects.toThrow(FormsConfigError);
     await expect(startProxy({ env: { ...ENV, LEADSYNC_CONFIG: missing }, port: 0 })).rejects.toThrow(
-      `Cannot read the forms file ${missing}; check LEADSYNC_CONFIG.`,
+      `Cannot read the forms file ${missing} (ENOENT); check LEADSYNC_CONFIG.`,
     );
   });
 

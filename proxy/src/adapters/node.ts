@@ -182,7 +182,11 @@ async function readForms(path: string, config: ProxyConfig): Promise<FormCatalog
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new FormsConfigError(`Cannot read the forms file ${path}; check LEADSYNC_CONFIG.`, { cause: error });
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new FormsConfigError(
+      `Cannot read the forms file ${path} (${reason}); check LEADSYNC_CONFIG. A relative path is resolved from the current directory, ${process.cwd()}.`,
+      { cause: error },
+    );
   }
 
   let document: unknown;
