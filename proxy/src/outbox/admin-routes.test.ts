@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -9,9 +14,11 @@ import { SqliteOutbox } from './sqlite-outbox.js';
 
 const TOKEN = 'test-admin-token-0123456789abcdef';
 const outboxes: SqliteOutbox[] = [];
+const directories: string[] = [];
 
 afterEach(() => {
   for (const outbox of outboxes.splice(0)) outbox.close();
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
 function entry(index: number): OutboxEntry {
@@ -131,6 +138,35 @@ describe('admin routes for dead letters', () => {
       deadAt: '2026-01-15T21:00:00.000Z',
     });
     expect(text).not.toContain('_mch-');
+  });
+
+  it('lists dead letters whose payload cannot be read', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'leadsync-admin-'));
+    directories.push(directory);
+    const path = join(directory, 'outbox.sqlite');
+    const outbox = new SqliteOutbox({ path, log: { log() {} } });
+    outboxes.push(outbox);
+    await outbox.enqueueDeadLetter({ ...entry(1), attempts: 2, deadAt: Date.UTC(2026, 0, 15, 20), lastError: 'upstream_rejected: 1006' });
+    await outbox.enqueueDeadLetter({ ...associationJob(2), attempts: 10, deadAt: Date.UTC(2026, 0, 15, 21), lastError: 'upstream_rate_limited: 606' });
+    const database = new Database(path);
+    database.prepare('UPDATE outbox SET payload = ?').run('{broken');
+    database.close();
+    const app = new Hono();
+    app.route('/', createAdminRoutes({ token: TOKEN, deadLetters: outbox, log: { log() {} } }));
+    app.onError((error, c) => respondWithError(c, error));
+
+    const response = await app.request('/admin/outbox/dead-letters', { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const listed = ((await response.json()) as { deadLetters: Array<Record<string, unknown>> }).deadLetters;
+
+    expect(response.status).toBe(200);
+    expect(listed.map((letter) => [letter.submissionId, letter.kind, letter.email, letter.leadId])).toEqual([
+      [entry(1).submissionId, 'deliver', null, null],
+      [entry(2).submissionId, 'associate', null, null],
+    ]);
+    expect(listed.map((letter) => letter.lastError)).toEqual([
+      expect.stringMatching(/^invalid payload: not valid JSON.*; last delivery error: upstream_rejected: 1006$/),
+      expect.stringMatching(/^invalid payload: not valid JSON.*; last delivery error: upstream_rate_limited: 606$/),
+    ]);
   });
 
   it('replay queues an association job again', async () => {

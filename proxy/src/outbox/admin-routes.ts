@@ -23,7 +23,7 @@ export interface DeadLetterView {
   kind: 'deliver' | 'associate';
   /** The e-mail address of a submission's lead, masked; null for an association job. */
   email: string | null;
-  /** Marketo's lead id of an association job; null for a submission, which has none yet. */
+  /** Marketo's lead id of an association job; null for a submission, which has none yet, or an unreadable job. */
   leadId: number | null;
   attempts: number;
   lastError: string;
@@ -89,7 +89,8 @@ function toView(letter: DeadLetter): DeadLetterView {
     formId: letter.formId,
     kind: letter.kind ?? 'deliver',
     email: letter.kind === 'associate' || letter.lead.email === undefined ? null : maskEmailAddresses(letter.lead.email),
-    leadId: letter.kind === 'associate' ? letter.leadId : null,
+    // A job whose stored payload cannot be read is listed with lead id 0, which Marketo never assigns.
+    leadId: letter.kind === 'associate' && letter.leadId > 0 ? letter.leadId : null,
     attempts: letter.attempts,
     lastError: letter.lastError,
     enqueuedAt: new Date(letter.enqueuedAt).toISOString(),

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { AssociationEntry } from './outbox.js';
+import { ConfigError } from '../errors.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { OUTBOX_SCHEMA_VERSION } from './sqlite-outbox-schema.js';
 
@@ -60,6 +61,12 @@ function writeVersion1File(path: string, userVersion = 1): void {
   database.prepare(VERSION_1_ENQUEUE).run(PENDING_ID, 'contact', JSON.stringify(PENDING_LEAD), 1_000, 1_000);
   database.prepare(VERSION_1_ENQUEUE).run(DEAD_ID, 'contact', JSON.stringify(DEAD_LEAD), 2_000, 2_000);
   database.prepare(VERSION_1_MARK_DEAD).run(10, 9_000, 'upstream_unavailable: down', DEAD_ID);
+  database.close();
+}
+
+function setUserVersion(path: string, version: number): void {
+  const database = new Database(path);
+  database.exec(`PRAGMA user_version = ${version}`);
   database.close();
 }
 
@@ -141,16 +148,52 @@ describe('SqliteOutbox schema migration', () => {
     expect(readSchema(path).version).toBe(OUTBOX_SCHEMA_VERSION);
   });
 
-  it('rejects a file with a newer schema', () => {
+  it('rejects a file with a newer schema and closes it', () => {
     const path = databasePath();
     new SqliteOutbox({ path }).close();
-    const database = new Database(path);
-    database.exec(`PRAGMA user_version = ${OUTBOX_SCHEMA_VERSION + 1}`);
-    database.close();
+    setUserVersion(path, OUTBOX_SCHEMA_VERSION + 1);
+    const handles: Database.Database[] = [];
+    const open = (file: string) => {
+      const database = new Database(file);
+      handles.push(database);
+      return database;
+    };
 
-    expect(() => new SqliteOutbox({ path })).toThrow(
+    const opening = () => new SqliteOutbox({ path, open });
+
+    expect(opening).toThrow(ConfigError);
+    expect(opening).toThrow(
       `The outbox database ${path} has schema version ${OUTBOX_SCHEMA_VERSION + 1}, but this proxy reads version ${OUTBOX_SCHEMA_VERSION} at most.`,
     );
+    expect(handles.map((handle) => handle.open)).toEqual([false, false]);
     expect(readSchema(path).version).toBe(OUTBOX_SCHEMA_VERSION + 1);
   });
+
+  // The schema-1 proxy sets user_version to 1 on any file it opens, so running it on a migrated
+  // file and upgrading again repeats migration 2. A crash before user_version was written leaves 0.
+  for (const staleVersion of [1, 0]) {
+    it(`reopens a version 2 file marked user_version ${staleVersion}`, async () => {
+      const path = databasePath();
+      const job: AssociationEntry = { kind: 'associate', submissionId: DEAD_ID, formId: 'contact', leadId: 1001, cookie: PENDING_LEAD.cookie, enqueuedAt: 2_000 };
+      const first = new SqliteOutbox({ path });
+      await first.enqueue({ submissionId: PENDING_ID, formId: 'contact', lead: PENDING_LEAD, enqueuedAt: 1_000 });
+      await first.enqueue(job);
+      first.close();
+      setUserVersion(path, staleVersion);
+
+      const reopened = new SqliteOutbox({ path });
+      const claimed = await reopened.claimDue(5_000, 10, 60_000);
+      reopened.close();
+      const schema = readSchema(path);
+
+      expect(claimed).toEqual([
+        { submissionId: PENDING_ID, formId: 'contact', lead: PENDING_LEAD, enqueuedAt: 1_000, attempts: 0 },
+        { ...job, attempts: 0 },
+      ]);
+      expect(schema.version).toBe(OUTBOX_SCHEMA_VERSION);
+      expect(schema.columns.filter((name) => name === 'kind')).toHaveLength(1);
+      expect(schema.columns).toContain('payload');
+      expect(schema.columns).not.toContain('lead');
+    });
+  }
 });

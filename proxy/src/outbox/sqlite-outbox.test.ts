@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { ConfigError } from '../errors.js';
+import type { Logger, LogFields } from '../log.js';
 import type { AssociationEntry, OutboxEntry } from './outbox.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { OUTBOX_SCHEMA_VERSION } from './sqlite-outbox-schema.js';
@@ -39,6 +42,39 @@ function associationJob(index: number, enqueuedAt = 1_000 + index): AssociationE
 afterEach(() => {
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
+
+function recordingLogger(): { log: Logger; lines: Array<{ level: string; message: string } & LogFields> } {
+  const lines: Array<{ level: string; message: string } & LogFields> = [];
+  return { log: { log: (level, message, fields) => lines.push({ level, message, ...fields }) }, lines };
+}
+
+/** Overwrites a stored payload through a second connection, as a hand edit or a disk fault would. */
+function overwritePayload(path: string, submissionId: string, payload: string): void {
+  const database = new Database(path);
+  database.prepare('UPDATE outbox SET payload = ? WHERE submission_id = ?').run(payload, submissionId);
+  database.close();
+}
+
+/** Opens through better-sqlite3 and keeps the handle, so a test can check that it was closed. */
+function trackingOpen(options: Database.Options = {}) {
+  const handles: Database.Database[] = [];
+  const open = (file: string) => {
+    const database = new Database(file, options);
+    handles.push(database);
+    return database;
+  };
+  return { open, handles };
+}
+
+function configErrorOf(work: () => unknown): ConfigError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, got no error');
+}
 
 describe('SqliteOutbox enqueue', () => {
   it('keeps entries across close and reopen', async () => {
@@ -264,5 +300,217 @@ describe('SqliteOutbox association jobs', () => {
     expect(stored).toBe(true);
     expect(await outbox.listDeadLetters(10)).toEqual([{ ...associationJob(1), attempts: 1, deadAt: 3_000, lastError: 'upstream_rejected: 1012' }]);
     outbox.close();
+  });
+});
+
+describe('SqliteOutbox invalid payloads', () => {
+  it('claimDue dead-letters a corrupt row and claims the rest', async () => {
+    const path = databasePath();
+    const { log, lines } = recordingLogger();
+    const outbox = new SqliteOutbox({ path, log });
+    for (const index of [1, 2, 3]) await outbox.enqueue(entry(index));
+    overwritePayload(path, entry(1).submissionId, '{broken');
+
+    const claimed = await outbox.claimDue(5_000, 10, 60_000);
+    const letters = await outbox.listDeadLetters(10);
+
+    expect(claimed).toEqual([
+      { ...entry(2), attempts: 0 },
+      { ...entry(3), attempts: 0 },
+    ]);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ submissionId: entry(1).submissionId, formId: 'contact', attempts: 0, deadAt: 5_000 });
+    expect(letters[0]?.lastError).toMatch(/^invalid payload: not valid JSON/);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'error', submissionId: entry(1).submissionId, kind: 'deliver', error: letters[0]?.lastError }),
+    ]);
+    expect(await outbox.stats()).toEqual({ pending: 2, dead: 1, oldestPendingAt: 1_002 });
+    outbox.close();
+  });
+
+  it('claimDue fills the batch past invalid rows', async () => {
+    const path = databasePath();
+    const outbox = new SqliteOutbox({ path, log: recordingLogger().log });
+    for (const index of [1, 2, 3, 4, 5]) await outbox.enqueue(entry(index));
+    for (const index of [1, 2, 3]) overwritePayload(path, entry(index).submissionId, 'null');
+
+    const claimed = await outbox.claimDue(5_000, 2, 60_000);
+
+    expect(claimed.map((item) => item.submissionId)).toEqual([entry(4).submissionId, entry(5).submissionId]);
+    expect(await outbox.stats()).toMatchObject({ pending: 2, dead: 3 });
+    outbox.close();
+  });
+
+  const wrongShapes: Array<{ stored: OutboxEntry; payload: string; problem: string }> = [
+    { stored: entry(1), payload: '[]', problem: 'invalid payload: a delivery entry needs a lead object, got an array' },
+    { stored: entry(1), payload: '"ana"', problem: 'invalid payload: a delivery entry needs a lead object, got string' },
+    { stored: entry(1), payload: '{"email":"x"}', problem: "invalid payload: the lead's attributes must be an array, got undefined" },
+    { stored: entry(1), payload: '{"attributes":[{"name":"FirstName"}]}', problem: 'invalid payload: lead attribute 0 needs a string name and a string value' },
+    { stored: entry(1), payload: '{"email":7,"attributes":[]}', problem: "invalid payload: the lead's email must be a string, got the number 7" },
+    { stored: associationJob(1), payload: '{"cookie":"id:1"}', problem: 'invalid payload: an association job needs a positive integer leadId, got undefined' },
+    { stored: associationJob(1), payload: '{"leadId":"12","cookie":"id:1"}', problem: 'invalid payload: an association job needs a positive integer leadId, got string' },
+    { stored: associationJob(1), payload: '{"leadId":0,"cookie":"id:1"}', problem: 'invalid payload: an association job needs a positive integer leadId, got the number 0' },
+    { stored: associationJob(1), payload: '{"leadId":12}', problem: 'invalid payload: an association job needs a cookie string, got undefined' },
+    { stored: associationJob(1), payload: '[12]', problem: 'invalid payload: an association job needs an object with leadId and cookie, got an array' },
+  ];
+
+  for (const { stored, payload, problem } of wrongShapes) {
+    it(`claimDue dead-letters ${stored.kind ?? 'deliver'} payload ${payload}`, async () => {
+      const path = databasePath();
+      const { log, lines } = recordingLogger();
+      const outbox = new SqliteOutbox({ path, log });
+      await outbox.enqueue(stored);
+      overwritePayload(path, stored.submissionId, payload);
+
+      const claimed = await outbox.claimDue(5_000, 10, 60_000);
+      const letters = await outbox.listDeadLetters(10);
+      outbox.close();
+
+      expect(claimed).toEqual([]);
+      expect(letters.map((letter) => letter.lastError)).toEqual([problem]);
+      expect(lines.map((line) => line.submissionId)).toEqual([stored.submissionId]);
+    });
+  }
+
+  it('problem text and log never quote the payload', async () => {
+    const path = databasePath();
+    const { log, lines } = recordingLogger();
+    const outbox = new SqliteOutbox({ path, log });
+    await outbox.enqueue(entry(1));
+    overwritePayload(path, entry(1).submissionId, '{"email":"ana.secret@example.test", broken');
+
+    await outbox.claimDue(5_000, 10, 60_000);
+    const [letter] = await outbox.listDeadLetters(10);
+    outbox.close();
+
+    expect(letter?.lastError).toMatch(/^invalid payload: not valid JSON \(error at position \d+\)$/);
+    expect(JSON.stringify(lines)).not.toContain('secret');
+  });
+
+  it('listDeadLetters shows a corrupt dead delivery entry', async () => {
+    const path = databasePath();
+    const outbox = new SqliteOutbox({ path, log: recordingLogger().log });
+    await outbox.enqueue(entry(1));
+    await outbox.markDead(entry(1).submissionId, { attempts: 3, deadAt: 40_000, lastError: 'upstream_rejected: 1006 Field not found' });
+    overwritePayload(path, entry(1).submissionId, '{broken');
+
+    const letters = await outbox.listDeadLetters(10);
+    outbox.close();
+
+    expect(letters).toEqual([
+      {
+        submissionId: entry(1).submissionId,
+        formId: 'contact',
+        enqueuedAt: 1_001,
+        lead: { attributes: [] },
+        attempts: 3,
+        deadAt: 40_000,
+        lastError: expect.stringMatching(/^invalid payload: not valid JSON .*; last delivery error: upstream_rejected: 1006 Field not found$/),
+      },
+    ]);
+  });
+
+  it('listDeadLetters shows a corrupt dead association job', async () => {
+    const path = databasePath();
+    const outbox = new SqliteOutbox({ path, log: recordingLogger().log });
+    await outbox.enqueueDeadLetter({ ...associationJob(1), attempts: 10, deadAt: 3_000, lastError: 'upstream_rate_limited: 606' });
+    overwritePayload(path, entry(1).submissionId, '{"leadId":"x"}');
+
+    const letters = await outbox.listDeadLetters(10);
+    outbox.close();
+
+    expect(letters).toEqual([
+      {
+        ...associationJob(1),
+        leadId: 0,
+        cookie: '',
+        attempts: 10,
+        deadAt: 3_000,
+        lastError: 'invalid payload: an association job needs a positive integer leadId, got string; last delivery error: upstream_rate_limited: 606',
+      },
+    ]);
+  });
+
+  it('replay of a corrupt dead letter dead-letters it again', async () => {
+    const path = databasePath();
+    const outbox = new SqliteOutbox({ path, now: () => 50_000, log: recordingLogger().log });
+    await outbox.enqueue(entry(1));
+    overwritePayload(path, entry(1).submissionId, '{broken');
+    await outbox.claimDue(5_000, 10, 60_000);
+
+    await outbox.replayDeadLetter(entry(1).submissionId);
+    const claimed = await outbox.claimDue(50_000, 10, 60_000);
+    const letters = await outbox.listDeadLetters(10);
+    outbox.close();
+
+    expect(claimed).toEqual([]);
+    expect(letters.map((letter) => letter.lastError)).toEqual([expect.stringMatching(/^invalid payload: not valid JSON/)]);
+  });
+});
+
+describe('SqliteOutbox opening errors', () => {
+  it('rejects a path that is a directory', () => {
+    const path = databasePath();
+    mkdirSync(path, { recursive: true });
+
+    const error = configErrorOf(() => new SqliteOutbox({ path }));
+
+    expect(error.variable).toBe('LEADSYNC_OUTBOX_PATH');
+    expect(error.message).toBe(
+      `LEADSYNC_OUTBOX_PATH names a directory, ${path}, but must name the database file. Set it to a file path such as ${join(path, 'outbox.sqlite')}.`,
+    );
+  });
+
+  it('names the directory it cannot create', () => {
+    const path = databasePath();
+    const blocker = dirname(path);
+    mkdirSync(dirname(blocker), { recursive: true });
+    writeFileSync(blocker, 'a file where the directory should be');
+
+    const error = configErrorOf(() => new SqliteOutbox({ path }));
+
+    expect(error.variable).toBe('LEADSYNC_OUTBOX_PATH');
+    expect(error.message).toContain(`Creating the directory ${blocker} of the outbox database ${path} failed:`);
+    expect(error.message).toContain('set LEADSYNC_OUTBOX_PATH to a path in a writable directory');
+    expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it('names a read-only database and closes it', () => {
+    const path = databasePath();
+    new SqliteOutbox({ path }).close();
+    const { open, handles } = trackingOpen({ readonly: true });
+
+    const error = configErrorOf(() => new SqliteOutbox({ path, open }));
+
+    expect(error.message).toContain(`Opening the outbox database ${path} (LEADSYNC_OUTBOX_PATH) failed: attempt to write a readonly database.`);
+    expect(error.message).toContain("Give the proxy's user write access to the file and its directory");
+    expect(handles.map((handle) => handle.open)).toEqual([false]);
+  });
+
+  it('names a file that is not a database and closes it', () => {
+    const path = databasePath();
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, 'plain text, not SQLite '.repeat(100));
+    const { open, handles } = trackingOpen();
+
+    const error = configErrorOf(() => new SqliteOutbox({ path, open }));
+
+    expect(error.message).toContain(`Opening the outbox database ${path} (LEADSYNC_OUTBOX_PATH) failed: file is not a database.`);
+    expect(error.message).toContain('The file is not a SQLite database.');
+    expect(handles.map((handle) => handle.open)).toEqual([false]);
+  });
+
+  it('names a file the driver cannot open', () => {
+    const path = databasePath();
+    const open = () => {
+      throw Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' });
+    };
+
+    const error = configErrorOf(() => new SqliteOutbox({ path, open }));
+
+    expect(error.message).toBe(
+      `Opening the outbox database ${path} (LEADSYNC_OUTBOX_PATH) failed: unable to open database file. ` +
+        "Give the proxy's user write access to the file and its directory, or set LEADSYNC_OUTBOX_PATH to a writable path.",
+    );
   });
 });

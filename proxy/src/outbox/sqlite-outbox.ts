@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-
 import Database from 'better-sqlite3';
 
-import type { LeadSync } from '../marketo/transport.js';
+import { createJsonLogger, type Logger } from '../log.js';
 import type {
   ClaimedEntry,
   DeadLetter,
@@ -14,7 +11,8 @@ import type {
   OutboxStats,
   ScheduledFollowUp,
 } from './outbox.js';
-import { migrateOutboxSchema } from './sqlite-outbox-schema.js';
+import { kindOf, payloadOf, readDeadLetterRow, readRow, type OutboxRow } from './outbox-row.js';
+import { openOutboxDatabase } from './open-outbox-database.js';
 
 export interface SqliteOutboxOptions {
   /** Database file; its directory is created. `:memory:` keeps nothing across restarts (tests only). */
@@ -26,6 +24,8 @@ export interface SqliteOutboxOptions {
   open?: (path: string) => SqliteDatabase;
   /** Clock in ms since the epoch, for replays. Default `Date.now`. */
   now?: () => number;
+  /** Receives an error line for each entry whose payload cannot be read. Default: JSON lines on stdout. */
+  log?: Logger;
 }
 
 /** Values the outbox binds to statements. */
@@ -45,28 +45,11 @@ export interface SqliteStatement {
   get(...params: SqliteValue[]): unknown;
 }
 
-interface OutboxRow {
-  submission_id: string;
-  kind: 'deliver' | 'associate';
-  form_id: string;
-  /** JSON: the lead of a delivery entry, `AssociationPayload` of an association job. */
-  payload: string;
-  enqueued_at: number;
-  attempts: number;
-  last_error: string | null;
-  dead_at: number | null;
-}
-
-/** The `payload` column of an association job. */
-interface AssociationPayload {
-  leadId: number;
-  cookie: string;
-}
-
 /**
  * The Node outbox: one SQLite table through better-sqlite3. Pending entries and dead letters
  * share the table and differ in `state`; delivery entries and association jobs differ in `kind`.
  * Opening a file written by an earlier version migrates its schema (`sqlite-outbox-schema.ts`).
+ * A file that cannot be opened raises a `ConfigError` naming `LEADSYNC_OUTBOX_PATH`.
  *
  * Every write is committed before its method returns, in WAL mode with `synchronous = FULL`, so
  * an entry that `enqueue` accepted survives a crash of the process or of the machine.
@@ -74,20 +57,15 @@ interface AssociationPayload {
 export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
   readonly #database: SqliteDatabase;
   readonly #now: () => number;
+  readonly #log: Logger;
   /** The database file, as given. */
   readonly path: string;
 
   constructor(options: SqliteOutboxOptions) {
     this.path = options.path;
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.#database = (options.open ?? openBetterSqlite)(options.path);
     this.#now = options.now ?? Date.now;
-
-    this.#database.exec('PRAGMA journal_mode = WAL');
-    this.#database.exec('PRAGMA synchronous = FULL');
-    // Another process (the outbox CLI) may hold the write lock for a moment.
-    this.#database.exec('PRAGMA busy_timeout = 5000');
-    migrateOutboxSchema(this.#database, options.path);
+    this.#log = options.log ?? createJsonLogger();
+    this.#database = openOutboxDatabase(options.path, options.open ?? openBetterSqlite);
   }
 
   async enqueue(entry: OutboxEntry, options: EnqueueOptions = {}): Promise<boolean> {
@@ -120,22 +98,55 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     return Number(result.changes) === 1;
   }
 
+  /**
+   * Leases up to `limit` due entries. A due row whose payload cannot be read becomes a dead letter
+   * in the same transaction, with the problem as `lastError` and one error log line, so it cannot
+   * hold back the entries behind it.
+   */
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedEntry[]> {
-    const rows = this.#immediateTransaction(() => {
-      const due = this.#database
-        .prepare(
-          `SELECT * FROM outbox
-           WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
-           ORDER BY enqueued_at, rowid LIMIT ?`,
-        )
-        .all(now, now, limit) as OutboxRow[];
+    const { claimed, invalid } = this.#immediateTransaction(() => this.#claimRows(now, limit, leaseMs));
 
-      const lease = this.#database.prepare('UPDATE outbox SET lease_until = ? WHERE submission_id = ?');
-      for (const row of due) lease.run(now + leaseMs, row.submission_id);
-      return due;
-    });
+    for (const { row, problem } of invalid) {
+      this.#log.log('error', 'Outbox entry has an invalid payload and became a dead letter', {
+        submissionId: row.submission_id,
+        formId: row.form_id,
+        kind: row.kind,
+        attempts: row.attempts,
+        error: problem,
+      });
+    }
+    return claimed;
+  }
 
-    return rows.map((row) => ({ ...toEntry(row), attempts: row.attempts }));
+  #claimRows(now: number, limit: number, leaseMs: number): { claimed: ClaimedEntry[]; invalid: InvalidRow[] } {
+    const selectDue = this.#database.prepare(
+      `SELECT * FROM outbox
+       WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
+       ORDER BY enqueued_at, rowid LIMIT ?`,
+    );
+    const lease = this.#database.prepare('UPDATE outbox SET lease_until = ? WHERE submission_id = ?');
+    const markInvalid = this.#database.prepare(`UPDATE outbox SET state = 'dead', dead_at = ?, last_error = ?, lease_until = 0 WHERE submission_id = ?`);
+    const claimed: ClaimedEntry[] = [];
+    const invalid: InvalidRow[] = [];
+
+    // Invalid rows leave the pending state at once, so selecting again fills the batch with the
+    // rows behind them. A batch of only invalid rows must not end the drain as if nothing were due.
+    for (;;) {
+      const due = selectDue.all(now, now, limit - claimed.length) as OutboxRow[];
+      if (due.length === 0) return { claimed, invalid };
+
+      for (const row of due) {
+        const read = readRow(row);
+        if ('problem' in read) {
+          markInvalid.run(now, read.problem, row.submission_id);
+          invalid.push({ row, problem: read.problem });
+          continue;
+        }
+        lease.run(now + leaseMs, row.submission_id);
+        claimed.push({ ...read.entry, attempts: row.attempts });
+      }
+      if (claimed.length >= limit) return { claimed, invalid };
+    }
   }
 
   async markDelivered(submissionId: string, followUp?: ScheduledFollowUp): Promise<void> {
@@ -190,9 +201,10 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     return { pending: row.pending, dead: row.dead, ...(row.oldest !== null && { oldestPendingAt: row.oldest }) };
   }
 
+  /** Returns up to `limit` dead letters, oldest first. A row with an unreadable payload is listed as `readDeadLetterRow` describes. */
   async listDeadLetters(limit: number): Promise<DeadLetter[]> {
     const rows = this.#database.prepare(`SELECT * FROM outbox WHERE state = 'dead' ORDER BY dead_at, rowid LIMIT ?`).all(limit) as OutboxRow[];
-    return rows.map(toDeadLetter);
+    return rows.map(readDeadLetterRow);
   }
 
   async replayDeadLetter(submissionId: string): Promise<boolean> {
@@ -235,32 +247,8 @@ function openBetterSqlite(path: string): SqliteDatabase {
   return new Database(path);
 }
 
-function kindOf(entry: OutboxEntry): OutboxRow['kind'] {
-  return entry.kind === 'associate' ? 'associate' : 'deliver';
-}
-
-function payloadOf(entry: OutboxEntry): string {
-  if (entry.kind === 'associate') {
-    const payload: AssociationPayload = { leadId: entry.leadId, cookie: entry.cookie };
-    return JSON.stringify(payload);
-  }
-  return JSON.stringify(entry.lead);
-}
-
-function toEntry(row: OutboxRow): OutboxEntry {
-  const ids = { submissionId: row.submission_id, formId: row.form_id, enqueuedAt: row.enqueued_at };
-  if (row.kind === 'associate') {
-    const { leadId, cookie } = JSON.parse(row.payload) as AssociationPayload;
-    return { kind: 'associate', ...ids, leadId, cookie };
-  }
-  return { ...ids, lead: JSON.parse(row.payload) as LeadSync };
-}
-
-function toDeadLetter(row: OutboxRow): DeadLetter {
-  return {
-    ...toEntry(row),
-    attempts: row.attempts,
-    lastError: row.last_error ?? '',
-    deadAt: row.dead_at ?? 0,
-  };
+/** A due row whose payload cannot be read, with the problem. */
+interface InvalidRow {
+  row: OutboxRow;
+  problem: string;
 }
