@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -34,7 +34,9 @@ describe('outbox CLI', () => {
     const result = await runOutboxCli(['list'], path);
 
     expect(result.exitCode).toBe(0);
-    expect(result.output).toBe(`${SUBMISSION_ID}\t2026-01-15T00:00:00.000Z\tcontact\tdeliver\ta***@example.test\tattempts=10\tupstream_unavailable: down`);
+    expect(result.output).toBe(
+      `Outbox database: ${path}\n${SUBMISSION_ID}\t2026-01-15T00:00:00.000Z\tcontact\tdeliver\ta***@example.test\tattempts=10\tupstream_unavailable: down`,
+    );
   });
 
   it('list prints an association job with its lead id', async () => {
@@ -55,7 +57,7 @@ describe('outbox CLI', () => {
 
     const result = await runOutboxCli(['list'], path);
 
-    expect(result.output.split('\n')[1]).toBe(`${JOB_ID}\t2026-01-16T00:00:00.000Z\tcontact\tassociate\tleadId=1001\tattempts=10\tupstream_rate_limited: 606`);
+    expect(result.output.split('\n')[2]).toBe(`${JOB_ID}\t2026-01-16T00:00:00.000Z\tcontact\tassociate\tleadId=1001\tattempts=10\tupstream_rate_limited: 606`);
     expect(result.output).not.toContain('_mch-');
   });
 
@@ -67,14 +69,33 @@ describe('outbox CLI', () => {
     expect(JSON.parse(result.output)).toEqual({ path, pending: 0, dead: 1 });
   });
 
+  it('stats prints the oldest pending entry as an ISO date', async () => {
+    const path = await outboxWithDeadLetter();
+    const outbox = new SqliteOutbox({ path });
+    await outbox.enqueue({ submissionId: JOB_ID, formId: 'contact', lead: { email: 'bo@example.test', attributes: [] }, enqueuedAt: Date.UTC(2026, 0, 17, 8, 30) });
+    outbox.close();
+
+    const result = await runOutboxCli(['stats'], path);
+
+    expect(JSON.parse(result.output)).toEqual({ path, pending: 1, dead: 1, oldestPendingAt: '2026-01-17T08:30:00.000Z' });
+  });
+
   it('replay makes the dead letter pending', async () => {
     const path = await outboxWithDeadLetter();
 
     const replay = await runOutboxCli(['replay', SUBMISSION_ID], path);
     const stats = await runOutboxCli(['stats'], path);
 
-    expect(replay).toEqual({ exitCode: 0, output: `Queued ${SUBMISSION_ID} for delivery again.` });
+    expect(replay).toEqual({ exitCode: 0, output: `Outbox database: ${path}\nQueued ${SUBMISSION_ID} for delivery again.` });
     expect(JSON.parse(stats.output)).toMatchObject({ pending: 1, dead: 0 });
+  });
+
+  it('drop prints the database path', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const result = await runOutboxCli(['drop', SUBMISSION_ID], path);
+
+    expect(result).toEqual({ exitCode: 0, output: `Outbox database: ${path}\nDropped ${SUBMISSION_ID}.` });
   });
 
   it('drop of an unknown id exits 1', async () => {
@@ -83,7 +104,40 @@ describe('outbox CLI', () => {
     const result = await runOutboxCli(['drop', '00000000-0000-4000-8000-000000000009'], path);
 
     expect(result.exitCode).toBe(1);
-    expect(result.output).toContain('No dead letter');
+    expect(result.output).toBe(`Outbox database: ${path}\nNo dead letter with submissionId 00000000-0000-4000-8000-000000000009. Run "outbox list" to see them.`);
+  });
+
+  it('resolves a relative path from the current directory', async () => {
+    const path = await outboxWithDeadLetter();
+
+    const result = await runOutboxCli(['list'], relative(process.cwd(), path));
+
+    expect(result.exitCode).toBe(0);
+    expect(result.output.split('\n')[0]).toBe(`Outbox database: ${path}`);
+  });
+
+  it('rejects a path with no database without creating it', async () => {
+    const path = join(dirname(await outboxWithDeadLetter()), 'typo.sqlite');
+
+    for (const command of ['stats', 'list', 'replay', 'drop']) {
+      const result = await runOutboxCli([command, SUBMISSION_ID], path);
+
+      expect(result.exitCode).toBe(1);
+      expect(result.output).toBe(
+        `No outbox database at ${path}. Set LEADSYNC_OUTBOX_PATH to the file the proxy uses. A relative path is resolved from the current directory, ${process.cwd()}.`,
+      );
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('rejects a path that is a directory', async () => {
+    const path = join(dirname(await outboxWithDeadLetter()), 'folder');
+    mkdirSync(path);
+
+    const result = await runOutboxCli(['stats'], path);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain(`LEADSYNC_OUTBOX_PATH names a directory, ${path}, but must name the database file.`);
   });
 
   it('rejects a missing id and an unknown command with usage', async () => {

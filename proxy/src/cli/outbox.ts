@@ -1,18 +1,25 @@
 /**
  * `pnpm --filter @leadsync/proxy outbox <command>`: inspects the Node outbox database directly,
- * for operators without the admin routes. Reads LEADSYNC_OUTBOX_PATH like the proxy.
+ * for operators without the admin routes. Reads LEADSYNC_OUTBOX_PATH like the proxy. A relative
+ * path is resolved from the current directory, which for `pnpm --filter` is `proxy/`. So every
+ * output names the absolute path, and a path with no database is rejected, not created.
  *
- *   stats                     pending and dead counts
+ *   stats                     pending and dead counts, and when the oldest pending entry came in
  *   list [limit]              dead letters, oldest first: submissions with the e-mail address
  *                             masked, association jobs with the lead id
  *   replay <submissionId>     queue a dead letter for delivery again
  *   drop <submissionId>       delete a dead letter for good
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import Database from 'better-sqlite3';
+
+import { ConfigError } from '../errors.js';
 import { maskEmailAddresses } from '../log.js';
 import { DEFAULT_OUTBOX_PATH } from '../outbox/outbox-path.js';
+import type { OutboxStats } from '../outbox/outbox.js';
 import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
 
 const USAGE = 'Usage: outbox stats | list [limit] | replay <submissionId> | drop <submissionId>';
@@ -22,23 +29,35 @@ export interface CliResult {
   output: string;
 }
 
-/** Runs one CLI command against the outbox at `path` and returns what to print. */
+const COMMANDS = new Set(['stats', 'list', 'replay', 'drop']);
+
+/**
+ * Runs one CLI command against the outbox at `path`, resolved from the current directory, and
+ * returns what to print, with exit code 1 when no database exists there and 2 on a usage error.
+ */
 export async function runOutboxCli(args: readonly string[], path: string): Promise<CliResult> {
   const [command, argument] = args;
-  const outbox = new SqliteOutbox({ path });
+  if (command === undefined || !COMMANDS.has(command)) {
+    return { exitCode: 2, output: command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}. ${USAGE}` };
+  }
+
+  const absolutePath = resolve(path);
+  const opened = openExistingOutbox(absolutePath);
+  if ('failure' in opened) return opened.failure;
+  const { outbox } = opened;
 
   try {
     switch (command) {
       case 'stats':
-        return ok(JSON.stringify({ path, ...(await outbox.stats()) }));
+        return ok(formatStats(absolutePath, await outbox.stats()));
       case 'list':
-        return ok(await listDeadLetters(outbox, argument));
+        return ok(withPath(absolutePath, await listDeadLetters(outbox, argument)));
       case 'replay':
-        return (await outbox.replayDeadLetter(requireId(argument))) ? ok(`Queued ${argument} for delivery again.`) : notFound(argument);
-      case 'drop':
-        return (await outbox.dropDeadLetter(requireId(argument))) ? ok(`Dropped ${argument}.`) : notFound(argument);
-      default:
-        return { exitCode: 2, output: command === undefined ? USAGE : `Unknown command ${JSON.stringify(command)}. ${USAGE}` };
+        return (await outbox.replayDeadLetter(requireId(argument)))
+          ? ok(withPath(absolutePath, `Queued ${argument} for delivery again.`))
+          : notFound(absolutePath, argument);
+      default: // drop, the last of COMMANDS
+        return (await outbox.dropDeadLetter(requireId(argument))) ? ok(withPath(absolutePath, `Dropped ${argument}.`)) : notFound(absolutePath, argument);
     }
   } catch (error) {
     if (error instanceof UsageError) return { exitCode: 2, output: `${error.message} ${USAGE}` };
@@ -46,6 +65,35 @@ export async function runOutboxCli(args: readonly string[], path: string): Promi
   } finally {
     outbox.close();
   }
+}
+
+/**
+ * Opens the outbox only if its file exists, because creating an empty database for a mistyped
+ * or wrongly resolved path would show "no dead letters" instead of the error.
+ */
+function openExistingOutbox(path: string): { outbox: SqliteOutbox } | { failure: CliResult } {
+  if (!existsSync(path)) {
+    const message =
+      `No outbox database at ${path}. Set LEADSYNC_OUTBOX_PATH to the file the proxy uses. ` +
+      `A relative path is resolved from the current directory, ${process.cwd()}.`;
+    return { failure: { exitCode: 1, output: message } };
+  }
+
+  try {
+    return { outbox: new SqliteOutbox({ path, open: (file) => new Database(file, { fileMustExist: true }) }) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { failure: { exitCode: 1, output: error.message } };
+    throw error;
+  }
+}
+
+function formatStats(path: string, stats: OutboxStats): string {
+  const { oldestPendingAt, ...counts } = stats;
+  return JSON.stringify({ path, ...counts, ...(oldestPendingAt !== undefined && { oldestPendingAt: new Date(oldestPendingAt).toISOString() }) });
+}
+
+function withPath(path: string, text: string): string {
+  return `Outbox database: ${path}\n${text}`;
 }
 
 async function listDeadLetters(outbox: SqliteOutbox, limitText: string | undefined): Promise<string> {
@@ -58,7 +106,7 @@ async function listDeadLetters(outbox: SqliteOutbox, limitText: string | undefin
   return letters
     .map((letter) => {
       const kind = letter.kind ?? 'deliver';
-      const subject = letter.kind === 'associate' ? `leadId=${letter.leadId}` : maskedEmail(letter.lead.email);
+      const subject = letter.kind === 'associate' ? `leadId=${letter.leadId > 0 ? letter.leadId : '-'}` : maskedEmail(letter.lead.email);
       return [letter.submissionId, new Date(letter.deadAt).toISOString(), letter.formId, kind, subject, `attempts=${letter.attempts}`, letter.lastError].join('\t');
     })
     .join('\n');
@@ -81,8 +129,8 @@ function ok(output: string): CliResult {
   return { exitCode: 0, output };
 }
 
-function notFound(submissionId: string | undefined): CliResult {
-  return { exitCode: 1, output: `No dead letter with submissionId ${submissionId}; run "outbox list" to see them.` };
+function notFound(path: string, submissionId: string | undefined): CliResult {
+  return { exitCode: 1, output: withPath(path, `No dead letter with submissionId ${submissionId}. Run "outbox list" to see them.`) };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
