@@ -139,7 +139,7 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   // Live submissions and the outbox drain share one limiter and one per-e-mail lock.
   const limiter = createCallLimiter(config);
   const emailLock = new KeyedLock();
-  const openOutbox = options.openOutbox ?? ((path: string) => new SqliteOutbox({ path }));
+  const openOutbox = options.openOutbox ?? ((path: string) => new SqliteOutbox({ path, log }));
   const outbox = openOutbox === false ? undefined : openOutbox(resolve(config.outbox.path ?? DEFAULT_OUTBOX_PATH));
 
   const app = createApp({

@@ -64,7 +64,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<void> 
     if (Database === undefined) {
       throw new Error(`${options.sqliteModule} has no export named ${options.sqliteConstructor}: set sqliteConstructor to its database class`);
     }
-    const openOutbox = (path: string) => new SqliteOutbox({ path, open: (file) => new Database(file) });
+    const openOutbox = (path: string) => new SqliteOutbox({ path, log, open: (file) => new Database(file) });
     proxy = await prepareProxy({ log, runtimeAddress: options.runtimeAddress, openOutbox });
   } catch (error) {
     const message = error instanceof LeadsyncError ? error.message : `Proxy failed to start: ${String(error)}`;
