@@ -12,7 +12,7 @@ import { silentLogger } from '../log.js';
 import { DEMO_FORMS, postSubmission } from '../testing/app-harness.js';
 import { CallLimiter } from './call-limiter.js';
 import { createRetryPolicy } from './retry-policy.js';
-import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
+import { configureEmulator, EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 
 if (!hasEmulator) console.warn(`Skipping delivery emulator tests: ${EMULATOR_PATH} does not exist.`);
 
@@ -40,13 +40,8 @@ describe.skipIf(!hasEmulator)('delivery against the emulator', () => {
     expect((await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' })).status).toBe(200);
   });
 
-  async function configure(patch: unknown): Promise<void> {
-    const response = await fetch(`${emulator.url}/_emulator/config`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(patch),
-    });
-    expect(response.status).toBe(200);
+  function configure(patch: unknown): Promise<void> {
+    return configureEmulator(emulator.url, patch);
   }
 
   async function leadsWith(email: string): Promise<EmulatorLead[]> {

@@ -8,7 +8,7 @@ import { startProxy, type RunningProxy } from '../adapters/node.js';
 import type { Env } from '../config.js';
 import type { Logger } from '../log.js';
 import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
-import { hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
+import { configureEmulator, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../testing/emulator.js';
 import type { DeadLetterView } from './admin-routes.js';
 
 /**
@@ -91,13 +91,8 @@ describe.skipIf(!hasEmulator)('association jobs against the emulator', () => {
     return proxy;
   }
 
-  async function configure(patch: unknown): Promise<void> {
-    const response = await fetch(`${emulator.url}/_emulator/config`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(patch),
-    });
-    expect(response.status).toBe(200);
+  function configure(patch: unknown): Promise<void> {
+    return configureEmulator(emulator.url, patch);
   }
 
   async function visit(url: string): Promise<void> {

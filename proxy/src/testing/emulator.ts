@@ -42,3 +42,13 @@ export async function startTestEmulator(options: TestEmulatorOptions = {}): Prom
   };
   return module.startEmulator({ port: 0, logger: silentLogger, ...options });
 }
+
+/** Applies `patch` through `POST /_emulator/config` (faults, limits, custom fields), and fails unless the emulator accepts it. */
+export async function configureEmulator(emulatorUrl: string, patch: unknown): Promise<void> {
+  const response = await fetch(`${emulatorUrl}/_emulator/config`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(patch),
+  });
+  if (response.status !== 200) throw new Error(`POST /_emulator/config failed with HTTP ${response.status}: ${await response.text()}`);
+}

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../log.js';
 import type { LeadSync } from '../transport.js';
 import { associationErrorOf } from './associate-lead.js';
 import { createRestTransport, type RestTransportOptions } from './rest-transport.js';
-import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
+import { configureEmulator, EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
 
 /**
  * Integration tests of the REST transport against the real emulator, which shares no REST code
@@ -92,13 +92,8 @@ describe.skipIf(!hasEmulator)('REST transport against the emulator', () => {
     return all.filter((call) => call.operation === operation);
   }
 
-  async function configure(patch: unknown): Promise<void> {
-    const response = await fetch(`${emulator.url}/_emulator/config`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(patch),
-    });
-    expect(response.status).toBe(200);
+  function configure(patch: unknown): Promise<void> {
+    return configureEmulator(emulator.url, patch);
   }
 
   async function visit(url: string, cookie = COOKIE): Promise<void> {

@@ -8,7 +8,7 @@ import { parseForms } from '../../forms/parse-forms.js';
 import { silentLogger } from '../../log.js';
 import type { LeadSync } from '../transport.js';
 import { createSoapTransport } from './soap-transport.js';
-import { EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
+import { configureEmulator, EMULATOR_PATH, hasEmulator, startTestEmulator, type EmulatorLead, type RunningEmulator } from '../../testing/emulator.js';
 
 /**
  * Integration tests of the SOAP transport against the real emulator, which shares no SOAP code
@@ -48,13 +48,8 @@ describe.skipIf(!hasEmulator)('SOAP transport against the emulator', () => {
     return (await (await fetch(`${emulator.url}/_emulator/leads`)).json()) as EmulatorLead[];
   }
 
-  async function configure(patch: unknown): Promise<void> {
-    const response = await fetch(`${emulator.url}/_emulator/config`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(patch),
-    });
-    expect(response.status).toBe(200);
+  function configure(patch: unknown): Promise<void> {
+    return configureEmulator(emulator.url, patch);
   }
 
   function transport(encryptionKey = ENCRYPTION_KEY) {
