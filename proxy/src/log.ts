@@ -19,7 +19,7 @@ export interface Logger {
  * Identical warnings and errors within a minute are written once and then counted, as
  * `createStructuredLogger` describes.
  */
-export function createJsonLogger(write: (line: string) => void = console.log): StructuredLogger {
+export function createJsonLogger(write: (line: string, level: LogLevel) => void = (line) => console.log(line)): StructuredLogger {
   return createStructuredLogger({ write });
 }
 

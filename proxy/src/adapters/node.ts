@@ -317,9 +317,9 @@ export function createStdoutLogger(): StructuredLogger {
   const lines = stdoutLines;
   // An error line leaves at once, with those queued before it: a crash that skips the `exit`
   // event (out of memory, SIGKILL) must not take the error that explains it along.
-  return createJsonLogger((line) => {
+  return createJsonLogger((line, level) => {
     lines.write(line);
-    if (line.startsWith('{"level":"error"')) lines.flush();
+    if (level === 'error') lines.flush();
   });
 }
 

@@ -20,6 +20,19 @@ function recorder(start = Date.UTC(2026, 0, 15, 18, 0, 0)) {
 }
 
 describe('createStructuredLogger lines', () => {
+  it('passes each line with its level', () => {
+    const written: Array<[string, string]> = [];
+    const logger = createStructuredLogger({ write: (line, level) => written.push([level, JSON.parse(line).level as string]) });
+
+    logger.log('info', 'started');
+    logger.log('error', 'failed');
+
+    expect(written).toEqual([
+      ['info', 'info'],
+      ['error', 'error'],
+    ]);
+  });
+
   it('writes one JSON object with level, message, time and fields', () => {
     const { logger, lines } = recorder();
 

@@ -1,8 +1,8 @@
 import type { LogFields, Logger, LogLevel } from '../log.js';
 
 export interface StructuredLoggerOptions {
-  /** Receives one JSON line per entry. Default `console.log`. */
-  write?: (line: string) => void;
+  /** Receives one JSON line per entry with the entry's level, so a writer can flush errors at once. Default `console.log`. */
+  write?: (line: string, level: LogLevel) => void;
   /** Clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
   /** Window in which identical warnings and errors are written once, in ms. Default 60,000. */
@@ -48,7 +48,7 @@ export function createStructuredLogger(options: StructuredLoggerOptions = {}): S
   const windows = new Map<string, RepeatWindow>();
 
   function writeEntry(level: LogLevel, message: string, fields: LogFields): void {
-    write(JSON.stringify({ level, message: maskEmailAddresses(message), time: new Date(now()).toISOString(), ...maskFields(fields) }));
+    write(JSON.stringify({ level, message: maskEmailAddresses(message), time: new Date(now()).toISOString(), ...maskFields(fields) }), level);
   }
 
   function writeRepeatCount(window: RepeatWindow): void {
