@@ -4,7 +4,7 @@
  * a syncLead-sized reply:
  *
  * - `fetch`: Node's global fetch with an `AbortSignal.timeout`, as the proxy called it before;
- * - `createNodeFetch`: the proxy's Node upstream fetch, with the abort signal it gets per call;
+ * - `createNodeFetch`: the proxy's Node upstream fetch, with the `requestSignal` the transports give each call;
  * - `node:http`: a bare `http.request` on a kept-alive agent, the least a client can do.
  *
  * The server runs in a child process, so the CPU time measured here (process.cpuUsage, user plus
@@ -16,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 import { createNodeFetch } from '../../proxy/src/adapters/node-fetch.ts';
+import { requestSignal } from '../../proxy/src/marketo/timeout-signal.ts';
 
 const CALLS = 5_000;
 const WARMUP_CALLS = 2_000;
@@ -38,13 +39,12 @@ const clients: Record<string, () => Promise<string>> = {
     return response.text();
   },
   createNodeFetch: async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 10_000);
+    const request = requestSignal(10_000, undefined);
     try {
-      const reply = await nodeFetch(url, { method: 'POST', headers: HEADERS, body: BODY, signal: controller.signal });
+      const reply = await nodeFetch(url, { method: 'POST', headers: HEADERS, body: BODY, signal: request.signal });
       return await reply.text();
     } finally {
-      clearTimeout(timer);
+      request.dispose();
     }
   },
   'node:http': () =>
