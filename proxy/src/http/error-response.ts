@@ -20,7 +20,7 @@ export const INTERNAL_ERROR_BODY: ErrorBody = {
   error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.', retryable: false },
 };
 
-/** The body of a 431, which the runtime entries send before the app sees the request. */
+/** The body of a 431, which the runtime entries send before the request reaches the app. */
 export const HEADERS_TOO_LARGE_BODY: ErrorBody = {
   error: { code: 'headers_too_large', message: 'The request headers or URL are larger than the server accepts; send shorter ones.', retryable: false },
 };

@@ -138,8 +138,8 @@ export interface OutboxStats {
 }
 
 /**
- * What a delivered entry leaves for later: the association job for a lead whose Associate Lead
- * call failed for a reason that can pass, with that failure, which sets the job's first delay.
+ * Follow-up work of a delivered entry: the association job for a lead whose Associate Lead call
+ * failed temporarily, and that failure, which sets the job's first delay.
  */
 export interface FollowUp {
   job: AssociationEntry;

@@ -71,9 +71,9 @@ export interface SubmissionHandlerOptions {
  * 2. runs the bot check: a bot gets a success response and nothing is sent;
  * 3. validates the fields, applies the per-e-mail rate limit and maps the lead;
  * 4. delivers the lead. When there is an outbox, a retryable failure is queued there and a
- *    rejection by Marketo is stored there as a dead letter, both answered `202 queued`. A
- *    delivered lead whose cookie association failed for a reason that can pass gets the response
- *    `association_failed`, and the outbox keeps an association job to try again later.
+ *    rejection by Marketo is stored there as a dead letter, and both get `202 queued`. A
+ *    delivered lead whose cookie association failed temporarily gets `association_failed` in the
+ *    response, and the outbox keeps an association job to try again later.
  */
 export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   const { config, forms, idempotency } = options;
@@ -137,8 +137,8 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
   }
 
   /**
-   * Returns the response for a delivered lead. It says `association_failed` even when the outbox
-   * keeps an association job, because at this moment the cookie is not associated.
+   * Returns the response for a delivered lead. It reports `association_failed` even when the
+   * outbox keeps an association job, because at this moment the cookie is not associated.
    */
   async function delivered(
     c: Context<AppEnv>,
