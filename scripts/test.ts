@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './stack.ts';
 
@@ -55,18 +56,46 @@ function readPlaywrightCounts(file: string): Counts | undefined {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
 }
 
-function runSuite(suite: Suite): Counts {
+/** Checks whether a server can listen on 127.0.0.1:port right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Finds three consecutive free ports for one Playwright run's emulator, proxy and demo. The search
+ * stays below 32768, where Linux by default starts picking local ports for outgoing connections,
+ * because a client socket can take such a port between this check and the demo's start.
+ */
+async function freePortBase(): Promise<number> {
+  const first = 20_000 + (process.pid % 2_000) * 5;
+  for (let step = 0; step < 2_000; step++) {
+    const base = 20_000 + ((first - 20_000 + step * 5) % 10_000);
+    const free = await Promise.all([base, base + 1, base + 2].map(canListen));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('Found no three consecutive free ports between 20000 and 29999 on 127.0.0.1. Stop servers that use them, or set LEADSYNC_E2E_PORT_BASE to a free base port.');
+}
+
+async function runSuite(suite: Suite): Promise<Counts> {
   const report = join(RESULTS_DIR, `${suite.name}.json`);
   rmSync(report, { force: true });
   const command =
     suite.kind === 'vitest'
       ? [bin('vitest', suite.cwd), 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...suite.args]
       : [bin('playwright', suite.cwd), 'test', '--reporter=list,json', ...suite.args];
+  const playwrightEnv =
+    suite.kind === 'playwright'
+      ? { PLAYWRIGHT_JSON_OUTPUT_NAME: report, LEADSYNC_E2E_PORT_BASE: process.env.LEADSYNC_E2E_PORT_BASE ?? String(await freePortBase()) }
+      : {};
   console.log(`\n=== ${suite.name}: ${command.slice(1).join(' ')} (in ${suite.cwd}/)`);
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd: join(REPO_ROOT, suite.cwd),
     stdio: 'inherit',
-    env: { ...process.env, ...suite.env, ...(suite.kind === 'playwright' ? { PLAYWRIGHT_JSON_OUTPUT_NAME: report } : {}) },
+    env: { ...process.env, ...suite.env, ...playwrightEnv },
   });
   const counts = suite.kind === 'vitest' ? readVitestCounts(report) : readPlaywrightCounts(report);
   if (!counts) {
@@ -90,7 +119,7 @@ if (build.status !== 0) console.error('The widget build failed; counted as 1 fai
 
 const rows: string[] = [];
 for (const suite of suites) {
-  const counts = runSuite(suite);
+  const counts = await runSuite(suite);
   total.passed += counts.passed;
   total.failed += counts.failed;
   total.skipped += counts.skipped;
