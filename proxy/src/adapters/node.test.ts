@@ -268,6 +268,51 @@ describe('startProxy with requests Node rejects', () => {
     });
   });
 
+  it.each([
+    ['a request line that is not HTTP', 'FOO BAR\r\n\r\n', 'The HTTP request line is malformed'],
+    ['a header name with a space', 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n', 'An HTTP header line is malformed'],
+    ['a chunk size that is not hexadecimal', `${SUBMISSION_HEAD}Transfer-Encoding: chunked\r\n\r\nzz\r\n`, 'The chunked request body is malformed'],
+    ['an unknown Transfer-Encoding', `${SUBMISSION_HEAD}Transfer-Encoding: gzip, foo\r\n\r\n`, 'check Content-Length and Transfer-Encoding'],
+  ])('names the broken part for %s', async (_case, request, message) => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, request);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'invalid_request', retryable: false } });
+      expect(reply).toContain(message);
+    });
+  });
+
+  it('responds before trailing garbage', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nNOT HTTP AT ALL\r\n\r\n');
+      // A body without a final newline runs straight into the next status line.
+      const statusLines = reply.match(/HTTP\/1\.1 \d{3}/g);
+
+      expect(statusLines).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+      expect(reply).toContain('"code":"invalid_request"');
+      expect(reply).toContain('The HTTP request line is malformed');
+    });
+  });
+
+  it('sends pipelined responses before trailing garbage', async () => {
+    const { logger } = recordingLogger();
+    const body = '{}';
+    const submission = `${SUBMISSION_HEAD}Origin: http://127.0.0.1:5173\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `${submission}GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n\x01\x02\r\n\r\n`);
+      const statusLines = reply.match(/HTTP\/1\.1 \d{3}/g);
+
+      expect(statusLines).toEqual(['HTTP/1.1 400', 'HTTP/1.1 200', 'HTTP/1.1 400']);
+      expect(reply.lastIndexOf('"code":"invalid_request"')).toBeGreaterThan(reply.indexOf('"status":"ok"'));
+    });
+  });
+
   it('answers 431 with a JSON body for 20 KB of headers', async () => {
     const { logger } = recordingLogger();
 

@@ -250,10 +250,7 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // Nothing can be sent on a closed socket, and a raw reply after a response has begun would
-    // corrupt that response.
-    const current = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
@@ -261,14 +258,43 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
     const rejection = describeClientError(error);
     log.log('warn', `Rejected a malformed HTTP request: ${rejection.message}`, { code: rejection.code, status: rejection.status, cause: error.code });
     const body = errorBody(rejection.code, rejection.message, rejection.retryable);
-    socket.end(
+    const reply =
       `HTTP/1.1 ${rejection.status} ${STATUS_CODES[rejection.status]}\r\n` +
-        'Content-Type: application/json\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+      'Content-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body;
+    replyAfterPendingResponses(socket, reply);
   });
+}
+
+/**
+ * Writes `reply` and closes the connection once the responses to the complete requests that
+ * arrived before the malformed bytes on the same connection are sent. A valid request followed
+ * by garbage in one packet thus still gets its response.
+ */
+function replyAfterPendingResponses(socket: Duplex, reply: string): void {
+  const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending && !pending.writableFinished) {
+    if (pending.req.complete) {
+      // Node hands the socket to the next pipelined response on 'finish', before this runs.
+      pending.once('finish', () => process.nextTick(replyAfterPendingResponses, socket, reply));
+      pending.once('close', () => {
+        if (!pending.writableFinished) socket.destroy();
+      });
+      return;
+    }
+
+    // The bad bytes are inside this request's body (a broken chunk size, a hang-up), so its
+    // handler waits for a body that will not come. A raw reply would cut into a begun response.
+    if (pending.headersSent) {
+      socket.destroy();
+      return;
+    }
+  }
+
+  if (socket.writable) socket.end(reply);
+  else socket.destroy();
 }
 
 interface ClientErrorRejection {
@@ -278,17 +304,28 @@ interface ClientErrorRejection {
   retryable: boolean;
 }
 
+/** Parser error codes of llhttp, Node's HTTP parser, grouped by the part of the request they name. */
+const REQUEST_LINE_ERRORS = new Set(['HPE_INVALID_METHOD', 'HPE_INVALID_URL', 'HPE_INVALID_VERSION', 'HPE_INVALID_CONSTANT']);
+const HEADER_ERRORS = new Set(['HPE_INVALID_HEADER_TOKEN', 'HPE_LF_EXPECTED', 'HPE_CR_EXPECTED', 'HPE_INVALID_EOF_STATE']);
+const CHUNK_ERRORS = new Set(['HPE_INVALID_CHUNK_SIZE', 'HPE_CHUNK_EXTENSIONS_OVERFLOW']);
+
 function describeClientError(error: NodeJS.ErrnoException): ClientErrorRejection {
   if (error.code === 'HPE_HEADER_OVERFLOW') return { status: 431, ...HEADERS_TOO_LARGE_BODY.error };
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return { status: 408, code: 'request_timeout', message: 'The request did not arrive in time; send it again.', retryable: true };
   }
-  return {
-    status: 400,
-    code: 'invalid_request',
-    message: 'The HTTP request is malformed; check Content-Length and Transfer-Encoding, which must be valid and not both present.',
-    retryable: false,
-  };
+
+  let message = 'The HTTP request is malformed; check Content-Length and Transfer-Encoding, which must be valid and not both present.';
+  if (REQUEST_LINE_ERRORS.has(error.code ?? '')) {
+    message =
+      'The HTTP request line is malformed; send a method, a path and the version, ending in CRLF, e.g. "POST /v1/forms/contact/submissions HTTP/1.1". ' +
+      'Bytes after a request\'s declared Content-Length are read as the next request.';
+  } else if (HEADER_ERRORS.has(error.code ?? '')) {
+    message = 'An HTTP header line is malformed; send each header as "Name: value" with a name of letters, digits and dashes, ending in CRLF.';
+  } else if (CHUNK_ERRORS.has(error.code ?? '')) {
+    message = 'The chunked request body is malformed; each chunk must start with its size in hexadecimal, or send the body with Content-Length.';
+  }
+  return { status: 400, code: 'invalid_request', message, retryable: false };
 }
 
 function errorBody(code: string, message: string, retryable = false): string {
