@@ -97,6 +97,45 @@ describe('drainOutbox', () => {
     expect(lines.find((line) => line.level === 'warn')).toMatchObject({ submissionId: entry(2).submissionId, attempts: 1 });
   });
 
+  it('schedules a quota failure in the SQLite outbox', async () => {
+    const outbox = openOutbox();
+    for (const index of [1, 2]) await outbox.enqueue(entry(index));
+    const quota = new MarketoError('Request Limit Exceeded', { kind: 'quota', retryable: true, faultCode: 20015 });
+    const { log } = recordingLogger();
+
+    const report = await drainOutbox({
+      outbox,
+      deliver: async () => {
+        throw quota;
+      },
+      log,
+      // Math.random's fractions make the spread over the first minutes after the reset fractional.
+      schedule: createRetrySchedule({ random: () => 0.123456789 }),
+      now: () => Date.UTC(2026, 0, 15, 18, 0, 0, 321),
+    });
+
+    expect(report).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    const stats = await outbox.stats();
+    expect(stats.pending).toBe(2);
+  });
+
+  it('releases the batch when the outbox fails', async () => {
+    const outbox = openOutbox();
+    for (const index of [1, 2, 3]) await outbox.enqueue(entry(index));
+    const { log } = recordingLogger();
+    const markRetry = outbox.markRetry.bind(outbox);
+    outbox.markRetry = async () => {
+      throw new Error('disk full');
+    };
+
+    const drain = drainOutbox({ outbox, deliver: async () => Promise.reject(unavailable()), log, now: () => 10_000 });
+
+    await expect(drain).rejects.toThrow('disk full');
+    outbox.markRetry = markRetry;
+    const due = await outbox.claimDue(10_000, 10, 60_000);
+    expect(due.map((item) => item.submissionId)).toEqual([1, 2, 3].map((index) => entry(index).submissionId));
+  });
+
   it('dead-letters a rejected entry and goes on', async () => {
     const outbox = openOutbox();
     for (const index of [1, 2]) await outbox.enqueue(entry(index));

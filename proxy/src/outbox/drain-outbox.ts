@@ -47,7 +47,16 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
     if (batch.length === 0) return report;
 
     for (const [index, entry] of batch.entries()) {
-      const outcome = await deliverEntry(entry, settings);
+      let outcome: keyof DrainReport;
+      try {
+        outcome = await deliverEntry(entry, settings);
+      } catch (error) {
+        // The outbox itself failed (a write, a full disk). Releasing the claim keeps the rest of
+        // the batch from waiting out its lease. The current entry is sent again with the same
+        // submissionId, so at worst Marketo receives the same lead twice.
+        await settings.outbox.release(batch.slice(index).map((rest) => rest.submissionId)).catch(() => undefined);
+        throw error;
+      }
       report[outcome] += 1;
 
       if (outcome === 'retried') {

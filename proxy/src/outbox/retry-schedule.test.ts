@@ -56,6 +56,15 @@ describe('createRetrySchedule', () => {
     expect(schedule.decide(quota, 1, noonInChicago)).toEqual({ action: 'retry', delayMs: 12 * 60 * 60_000 });
   });
 
+  it('waits whole milliseconds for the quota reset', () => {
+    const schedule = createRetrySchedule({ random: () => 0.123456789 });
+    const quota = new MarketoError('Daily quota reached', { kind: 'quota', retryable: true, faultCode: 607 });
+    const decision = schedule.decide(quota, 1, Date.UTC(2026, 0, 15, 18, 0, 0, 321));
+
+    expect(decision.action).toBe('retry');
+    expect(Number.isInteger(decision.action === 'retry' ? decision.delayMs : Number.NaN)).toBe(true);
+  });
+
   it('delayAfter gives the wait even past maxAttempts', () => {
     const schedule = createRetrySchedule({ maxAttempts: 1, baseDelayMs: 1_000, random: () => 1 });
     const quota = new MarketoError('Daily quota reached', { kind: 'quota', retryable: true, faultCode: 607 });

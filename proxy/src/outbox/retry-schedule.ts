@@ -48,7 +48,8 @@ export function createRetrySchedule(options: RetryScheduleOptions = {}): RetrySc
   const random = options.random ?? Math.random;
 
   function delayAfter(error: unknown, attempts: number, now: number): number {
-    if (error instanceof MarketoError && error.kind === 'quota') return msUntilQuotaReset(now) + random() * QUOTA_RESET_SPREAD_MS;
+    // Whole milliseconds: the SQLite outbox stores the due time in an INTEGER column.
+    if (error instanceof MarketoError && error.kind === 'quota') return Math.round(msUntilQuotaReset(now) + random() * QUOTA_RESET_SPREAD_MS);
 
     // "Equal jitter": half the backoff is fixed, half random, so retries of one outage spread out.
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1));
