@@ -7,6 +7,7 @@ import { createDeliver } from './delivery/deliver.js';
 import type { KeyedLock } from './delivery/keyed-lock.js';
 import { IdempotencyGuard } from './delivery/idempotency.js';
 import { limitFetch } from './delivery/limit-fetch.js';
+import { QuotaGate } from './delivery/quota-gate.js';
 import { retryAfterSeconds } from './delivery/retry-after.js';
 import { createRetryPolicy, type RetryPolicy } from './delivery/retry-policy.js';
 import { LeadsyncError, MarketoError } from './errors.js';
@@ -68,6 +69,8 @@ export interface AppDeps {
   limiter?: Pick<CallLimiter, 'acquire' | 'load'>;
   /** Serializes deliveries per e-mail address. Default: a `KeyedLock` in this process; Workers pass a `DurableKeyedLock`. */
   emailLock?: Pick<KeyedLock, 'run'>;
+  /** Daily-quota state; the outbox drain on Node shares it with the app. Default: a new `QuotaGate`. */
+  quotaGate?: QuotaGate;
   /** Serializes repeats of one submissionId across instances. Default: none, so repeats join within one process only. */
   idempotencyLock?: Pick<KeyedLock, 'run'>;
   /** Dead letters for the admin routes, which exist when `config.adminToken` is set too. Default: none. */
@@ -111,7 +114,8 @@ export function createApp(deps: AppDeps) {
   const { config, forms } = deps;
 
   const limiter = deps.limiter ?? createCallLimiter(config);
-  const metrics = createProxyMetrics(() => limiter.load);
+  const quotaGate = deps.quotaGate ?? new QuotaGate({ log });
+  const metrics = createProxyMetrics(() => limiter.load, () => quotaGate.closedUntil);
   const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), { limiter, durations: metrics.upstreamDuration });
   const transport = deps.transport ?? createTransport(config, { fetch: upstreamFetch, now: deps.now, log });
   const deliver = createDeliver({
@@ -120,6 +124,7 @@ export function createApp(deps: AppDeps) {
     budgetMs: config.delivery.deliveryTimeoutMs,
     retries: metrics.upstreamRetries,
     lock: deps.emailLock,
+    quotaGate,
   });
 
   const counterStore = deps.counterStore ?? new MemoryStore();

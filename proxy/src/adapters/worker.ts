@@ -6,6 +6,7 @@ import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { LeadsyncError } from '../errors.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { createJsonLogger, type Logger } from '../log.js';
+import { QuotaGate } from '../delivery/quota-gate.js';
 import { createOutboxDeliver } from '../outbox/create-outbox-deliver.js';
 import { DeadLetterObject, DurableDeadLetterStore } from '../outbox/durable-dead-letters.js';
 import type { DeliverEntry, OutboxEntry } from '../outbox/outbox.js';
@@ -112,6 +113,7 @@ function buildSetup(env: WorkerBindings): Setup {
       queueTimeoutMs: config.delivery.queueTimeoutMs,
     });
     const deadLetters = new DurableDeadLetterStore(env.DEAD_LETTERS, env.OUTBOX_QUEUE);
+    const quotaGate = new QuotaGate({ log });
 
     const app = createApp({
       config,
@@ -121,6 +123,7 @@ function buildSetup(env: WorkerBindings): Setup {
       runtimeAddress: (c) => getConnInfo(c).remote.address,
       limiter,
       emailLock: locks,
+      quotaGate,
       idempotencyLock: locks,
       counterStore: store,
       idempotencyStore: store,
@@ -128,7 +131,7 @@ function buildSetup(env: WorkerBindings): Setup {
       deadLetters,
       outboxStats: () => deadLetters.stats(),
     });
-    const deliverEntry = createOutboxDeliver({ config, limiter, lock: locks, log });
+    const deliverEntry = createOutboxDeliver({ config, limiter, lock: locks, quotaGate, log });
 
     log.log('info', 'Proxy started', { runtime: 'workers', api: config.marketo.api, forms: forms.size, basePath: config.basePath });
     return { config, app, deadLetters, deliverEntry };

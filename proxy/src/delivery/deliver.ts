@@ -1,8 +1,10 @@
 import { DeliveryTimeoutError, LeadsyncError, MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { associationErrorOf } from '../marketo/rest/associate-lead.js';
 import type { LeadSync, LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import type { Counter } from '../observability/metrics.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { QuotaGate } from './quota-gate.js';
 import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
 
 /** Outcome of one delivery. A failure is returned, not thrown, so an outbox can take it. */
@@ -41,6 +43,8 @@ export interface DeliverOptions {
   budgetMs?: number;
   /** Counts retries by reason. */
   retries?: Counter;
+  /** Holds every call after a daily-quota error until the quota resets. Default: none. */
+  quotaGate?: Pick<QuotaGate, 'check' | 'observe'>;
   /** Clock in ms. Default `Date.now`. */
   now?: () => number;
 }
@@ -71,9 +75,12 @@ export function createDeliver(options: DeliverOptions): Deliver {
 
     for (let attempt = 1; ; attempt += 1) {
       try {
+        options.quotaGate?.check();
         const outcome = await options.transport.syncLead(lead, { signal });
+        options.quotaGate?.observe(associationErrorOf(outcome));
         return { ok: true, outcome, attempts: attempt };
       } catch (error) {
+        options.quotaGate?.observe(error);
         const decision = policy.decide(error, attempt, reasons);
         if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) {
           return { ok: false, error, retryable: error instanceof LeadsyncError && error.retryable, attempts: attempt };

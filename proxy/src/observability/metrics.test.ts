@@ -86,5 +86,15 @@ describe('createProxyMetrics', () => {
     }
     expect(text).toContain('leadsync_upstream_queue_depth 3');
     expect(text).toContain('leadsync_upstream_in_flight 7');
+    expect(text).toContain('leadsync_upstream_quota_paused_until_seconds 0');
+  });
+
+  it('reports the quota pause in whole seconds', () => {
+    const metrics = createProxyMetrics(
+      () => ({ queued: 0, inFlight: 0 }),
+      () => Date.UTC(2026, 0, 16, 6, 0, 0, 1),
+    );
+
+    expect(metrics.registry.render()).toContain(`leadsync_upstream_quota_paused_until_seconds ${Date.UTC(2026, 0, 16, 6, 0, 1) / 1000}`);
   });
 });

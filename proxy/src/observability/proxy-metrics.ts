@@ -39,8 +39,12 @@ export interface ProxyMetrics {
 // From 10 ms to the longest sensible timeout; Marketo's SOAP calls usually take a few hundred ms.
 const LATENCY_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** Registers the proxy's metrics. `readLoad` reports the limiter's queue depth and calls in flight. */
-export function createProxyMetrics(readLoad: () => UpstreamLoad): ProxyMetrics {
+/**
+ * Registers the proxy's metrics. `readLoad` reports the limiter's queue depth and calls in flight.
+ * `readQuotaPausedUntil` reports when the proxy resumes calls after Marketo's daily quota ran out,
+ * in ms since the epoch, or 0 when calls go out.
+ */
+export function createProxyMetrics(readLoad: () => UpstreamLoad, readQuotaPausedUntil: () => number = () => 0): ProxyMetrics {
   const registry = new MetricsRegistry();
 
   const metrics: ProxyMetrics = {
@@ -59,6 +63,11 @@ export function createProxyMetrics(readLoad: () => UpstreamLoad): ProxyMetrics {
 
   registry.gauge('leadsync_upstream_queue_depth', 'Marketo calls waiting for a free slot under the concurrency and rate limits.', () => readLoad().queued);
   registry.gauge('leadsync_upstream_in_flight', 'Marketo calls sent and not yet answered.', () => readLoad().inFlight);
+  registry.gauge(
+    'leadsync_upstream_quota_paused_until_seconds',
+    "Unix time when the proxy resumes Marketo calls after the daily API quota ran out; 0 while calls go out.",
+    () => Math.ceil(readQuotaPausedUntil() / 1000),
+  );
 
   return metrics;
 }

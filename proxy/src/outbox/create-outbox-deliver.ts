@@ -4,6 +4,7 @@ import type { CallLimiter } from '../delivery/call-limiter.js';
 import { createDeliver } from '../delivery/deliver.js';
 import type { KeyedLock } from '../delivery/keyed-lock.js';
 import { limitFetch } from '../delivery/limit-fetch.js';
+import type { QuotaGate } from '../delivery/quota-gate.js';
 import { LeadsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createTransport } from '../marketo/create-transport.js';
@@ -20,6 +21,8 @@ export interface OutboxDeliverOptions {
   /** The app's per-e-mail lock, so a drained entry and a live submission never upsert at once. */
   lock: Pick<KeyedLock, 'run'>;
   log: Logger;
+  /** The app's daily-quota state, so the drain sends nothing while the quota is used up. */
+  quotaGate?: QuotaGate;
   /** Upstream fetch. Default `globalThis.fetch`. */
   fetch?: UpstreamFetch;
   /** Clock in ms since the epoch, for the association jobs deliveries leave. Default `Date.now`. */
@@ -51,6 +54,7 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
     policy: defaultRetryPolicy(config),
     lock: options.lock,
     budgetMs: config.delivery.deliveryTimeoutMs,
+    ...(options.quotaGate && { quotaGate: options.quotaGate }),
   });
 
   async function deliverLead(entry: DeliveryEntry, log: Logger): Promise<FollowUp | undefined> {
@@ -61,7 +65,13 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
 
   async function associateCookie(job: AssociationEntry, log: Logger): Promise<undefined> {
     if (rest === undefined) throw associationNeedsRest();
-    await rest.associateCookie(job.leadId, job.cookie);
+    options.quotaGate?.check();
+    try {
+      await rest.associateCookie(job.leadId, job.cookie);
+    } catch (error) {
+      options.quotaGate?.observe(error);
+      throw error;
+    }
     log.log('info', 'Cookie associated after a retry', { leadId: job.leadId });
     return undefined;
   }

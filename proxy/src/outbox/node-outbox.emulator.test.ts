@@ -112,6 +112,26 @@ describe.skipIf(!hasEmulator)('Node proxy outbox against the emulator', () => {
     expect(await outboxStats(after)).toMatchObject({ pending: 0, dead: 0 });
   });
 
+  it('holds calls after a daily-quota fault', async () => {
+    await fetch(`${emulator.url}/_emulator/config`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ faults: { queue: [{ kind: 'fault', code: 20015, transport: 'soap', count: 1 }] } }),
+    });
+    const proxy = await start('quota.sqlite');
+
+    const first = await submit(proxy, crypto.randomUUID(), 'quota-first@example.test');
+    const second = await submit(proxy, crypto.randomUUID(), 'quota-second@example.test');
+    await proxy.drainOutbox();
+    const calls = (await (await fetch(`${emulator.url}/_emulator/calls`)).json()) as Array<{ operation: string | null; code?: number }>;
+
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(await second.json()).toMatchObject({ status: 'queued' });
+    expect(calls.map((call) => call.code)).toEqual([20015]);
+    expect(await outboxStats(proxy)).toMatchObject({ pending: 2, dead: 0 });
+  });
+
   it('answers a repeated queued submission without a second entry', async () => {
     const email = 'queued-twice@example.test';
     const submissionId = crypto.randomUUID();

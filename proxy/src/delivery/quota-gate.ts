@@ -1,0 +1,55 @@
+import { MarketoError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { msUntilQuotaReset } from '../outbox/retry-schedule.js';
+
+/**
+ * The state of Marketo's daily API quota, as the proxy's last calls reported it. After a call fails with the daily-quota
+ * error (SOAP 20015, REST 607), every further call would fail the same way until the quota resets
+ * at midnight US Central time, and each would still count against Marketo's rate limits. The gate
+ * stays closed until then: deliveries fail at once with the same error, so live submissions go
+ * to the outbox and the drain keeps its entries for the reset.
+ *
+ * NOTE: the gate lives in memory. On Workers each isolate learns of the spent quota from its own
+ * first failed call.
+ */
+export class QuotaGate {
+  readonly #now: () => number;
+  readonly #log: Logger | undefined;
+  #closedUntil = 0;
+
+  constructor(options: { now?: () => number; log?: Logger } = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log;
+  }
+
+  /** Time in ms since the epoch when calls may go out again; 0 while the gate is open. */
+  get closedUntil(): number {
+    return this.#closedUntil > this.#now() ? this.#closedUntil : 0;
+  }
+
+  /** Throws the daily-quota `MarketoError` while the gate is closed. */
+  check(): void {
+    const closedUntil = this.closedUntil;
+    if (closedUntil === 0) return;
+
+    throw new MarketoError(
+      `Marketo's daily API quota is used up, so the proxy sends no calls until it resets at ${new Date(closedUntil).toISOString()} (midnight US Central time).`,
+      { kind: 'quota', retryable: true },
+    );
+  }
+
+  /** Closes the gate until the next quota reset when `error` is Marketo's daily-quota error. */
+  observe(error: unknown): void {
+    if (!(error instanceof MarketoError) || error.kind !== 'quota' || error.faultCode === undefined) return;
+
+    const now = this.#now();
+    const wasOpen = this.#closedUntil <= now;
+    this.#closedUntil = now + msUntilQuotaReset(now);
+    if (wasOpen) {
+      this.#log?.log('warn', 'Marketo daily API quota used up; holding every call until the reset', {
+        faultCode: error.faultCode,
+        resetAt: new Date(this.#closedUntil).toISOString(),
+      });
+    }
+  }
+}
