@@ -229,6 +229,80 @@ describe('SqliteOutbox dead letters', () => {
   });
 });
 
+describe('SqliteOutbox listPending', () => {
+  /** Reads every row through a second connection, to compare the table before and after a call. */
+  function readAllRows(path: string): unknown[] {
+    const database = new Database(path, { readonly: true });
+    const rows = database.prepare('SELECT * FROM outbox ORDER BY submission_id').all();
+    database.close();
+    return rows;
+  }
+
+  it('lists pending entries oldest first', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+    await outbox.enqueue(associationJob(2, 2_000), { delayMs: 500 });
+    await outbox.enqueue(entry(1, 1_000));
+    await outbox.enqueue(entry(3, 3_000));
+    await outbox.markRetry(entry(1).submissionId, { attempts: 2, nextAttemptAt: 9_000, lastError: 'upstream_unavailable: down' });
+    await outbox.markDead(entry(3).submissionId, { attempts: 10, deadAt: 8_000, lastError: 'upstream_unavailable: down' });
+
+    const pending = await outbox.listPending(10);
+    outbox.close();
+
+    expect(pending).toEqual([
+      { ...entry(1, 1_000), attempts: 2, nextAttemptAt: 9_000, leaseUntil: 0, lastError: 'upstream_unavailable: down' },
+      { ...associationJob(2, 2_000), attempts: 0, nextAttemptAt: 2_500, leaseUntil: 0, lastError: '' },
+    ]);
+  });
+
+  it('shows the lease of a claimed entry', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+    await outbox.enqueue(entry(1));
+    await outbox.claimDue(5_000, 10, 60_000);
+
+    const pending = await outbox.listPending(10);
+    outbox.close();
+
+    expect(pending.map((item) => item.leaseUntil)).toEqual([65_000]);
+  });
+
+  it('returns at most limit entries', async () => {
+    const outbox = new SqliteOutbox({ path: databasePath() });
+    for (const index of [1, 2, 3]) await outbox.enqueue(entry(index));
+
+    const pending = await outbox.listPending(2);
+    outbox.close();
+
+    expect(pending.map((item) => item.submissionId)).toEqual([entry(1).submissionId, entry(2).submissionId]);
+  });
+
+  it('changes no row, corrupt ones included', async () => {
+    const path = databasePath();
+    const outbox = new SqliteOutbox({ path, log: recordingLogger().log });
+    await outbox.enqueue(entry(1));
+    await outbox.enqueue(entry(2));
+    await outbox.claimDue(5_000, 1, 60_000);
+    overwritePayload(path, entry(2).submissionId, '{broken');
+    const before = readAllRows(path);
+
+    const pending = await outbox.listPending(10);
+    const after = readAllRows(path);
+    outbox.close();
+
+    expect(after).toEqual(before);
+    expect(pending[1]).toEqual({
+      submissionId: entry(2).submissionId,
+      formId: 'contact',
+      enqueuedAt: 1_002,
+      lead: { attributes: [] },
+      attempts: 0,
+      nextAttemptAt: 1_002,
+      leaseUntil: 0,
+      lastError: expect.stringMatching(/^invalid payload: not valid JSON/),
+    });
+  });
+});
+
 describe('SqliteOutbox association jobs', () => {
   it('stores a job and returns it with its kind', async () => {
     const path = databasePath();

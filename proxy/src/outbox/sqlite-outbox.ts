@@ -28,6 +28,18 @@ export interface SqliteOutboxOptions {
   log?: Logger;
 }
 
+/** A pending entry as `listPending` returns it, with its retry state. Times are in ms since the epoch. */
+export type PendingEntry = OutboxEntry & {
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Earliest time a drain may claim the entry. */
+  nextAttemptAt: number;
+  /** End of the lease of the drain that claimed the entry: 0, or a past time, when no drain has it leased. */
+  leaseUntil: number;
+  /** Error code and message of the last failed attempt, or '' before the first failure. */
+  lastError: string;
+};
+
 /** Values the outbox binds to statements. */
 export type SqliteValue = string | number | null;
 
@@ -207,6 +219,18 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
     return rows.map(readDeadLetterRow);
   }
 
+  /**
+   * Returns up to `limit` pending entries, oldest first, and changes no row. A row with an
+   * unreadable payload is listed as `readDeadLetterRow` describes, until a drain dead-letters it.
+   */
+  async listPending(limit: number): Promise<PendingEntry[]> {
+    const rows = this.#database.prepare(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY enqueued_at, rowid LIMIT ?`).all(limit) as PendingRow[];
+    return rows.map((row) => {
+      const { deadAt, ...entry } = readDeadLetterRow(row);
+      return { ...entry, nextAttemptAt: row.next_attempt_at, leaseUntil: row.lease_until };
+    });
+  }
+
   async replayDeadLetter(submissionId: string): Promise<boolean> {
     const result = this.#database
       .prepare(
@@ -246,6 +270,9 @@ export class SqliteOutbox implements DrainableOutbox, DeadLetterStore {
 function openBetterSqlite(path: string): SqliteDatabase {
   return new Database(path);
 }
+
+/** A pending row, with the retry columns that `OutboxRow` leaves out. */
+type PendingRow = OutboxRow & { next_attempt_at: number; lease_until: number };
 
 /** A due row whose payload cannot be read, with the problem. */
 interface InvalidRow {
