@@ -95,6 +95,15 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('loadConfig LEADSYNC_MIN_FILL_MS', () => {
+  it('names the form setting that applies when unset', () => {
+    const error = configError({ ...SOAP_ENV, LEADSYNC_MIN_FILL_MS: '-5' });
+
+    expect(error.variable).toBe('LEADSYNC_MIN_FILL_MS');
+    expect(error.message).toContain("Unset it to use each form's own minFillMs.");
+  });
+});
+
 describe('loadConfig ALLOWED_ORIGINS', () => {
   it('normalizes origins as browsers send them', () => {
     const config = loadConfig({ ...SOAP_ENV, ALLOWED_ORIGINS: 'https://Example.com:443/, http://127.0.0.1:5173 ,https://www.example.com' });
@@ -111,6 +120,7 @@ describe('loadConfig ALLOWED_ORIGINS', () => {
     ['example.com', 'is not an http(s) origin'],
     ['ftp://example.com', 'is not an http(s) origin'],
     [' , ', 'ALLOWED_ORIGINS is empty'],
+    ['https://*.example.com', 'has a wildcard, which the proxy does not expand'],
   ])('rejects %j', (value, expected) => {
     const error = configError({ ...SOAP_ENV, ALLOWED_ORIGINS: value });
     expect(error.variable).toBe('ALLOWED_ORIGINS');

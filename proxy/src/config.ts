@@ -204,7 +204,10 @@ function readAbuseSettings(env: Env): AbuseSettings {
     rateLimitPerEmail: readInteger(env, 'RATE_LIMIT_PER_EMAIL', { min: 0, max: 1_000_000, fallback: CONFIG_DEFAULTS.rateLimitPerEmail }),
     rateLimitWindowSeconds: readInteger(env, 'RATE_LIMIT_WINDOW_SECONDS', { min: 1, max: 86_400, fallback: CONFIG_DEFAULTS.rateLimitWindowSeconds }),
     trustedProxyHeader: readTrustedProxyHeader(env),
-    minFillMsOverride: minFillMs === undefined ? undefined : readInteger(env, 'LEADSYNC_MIN_FILL_MS', { min: 0, max: 600_000, fallback: 0 }),
+    minFillMsOverride:
+      minFillMs === undefined
+        ? undefined
+        : readInteger(env, 'LEADSYNC_MIN_FILL_MS', { min: 0, max: 600_000, fallback: 0, whenUnset: "use each form's own minFillMs" }),
     turnstile: readTurnstile(env),
   };
 }
@@ -313,6 +316,13 @@ function parseOrigin(entry: string): string {
   const url = parseUrl(entry);
   const expected = 'expected scheme://host[:port], e.g. https://www.example.com';
 
+  if (entry.includes('*')) {
+    throw new ConfigError(
+      'ALLOWED_ORIGINS',
+      `ALLOWED_ORIGINS entry ${quote(entry)} has a wildcard, which the proxy does not expand: list each origin, e.g. https://www.example.com,https://shop.example.com, or set * alone for any origin.`,
+    );
+  }
+
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError('ALLOWED_ORIGINS', `ALLOWED_ORIGINS entry ${quote(entry)} is not an http(s) origin: ${expected}.`);
   }
@@ -362,6 +372,8 @@ interface IntegerRule {
   min: number;
   max: number;
   fallback: number;
+  /** The effect of leaving the variable unset, for the error message. Default: "use <fallback>". */
+  whenUnset?: string;
 }
 
 function readInteger(env: Env, name: string, rule: IntegerRule): number {
@@ -372,7 +384,7 @@ function readInteger(env: Env, name: string, rule: IntegerRule): number {
   if (Number.isSafeInteger(number) && number >= rule.min && number <= rule.max) return number;
   throw new ConfigError(
     name,
-    `${name} is invalid: expected an integer from ${rule.min} to ${rule.max}, got ${quote(value)}. Unset it to use ${rule.fallback}.`,
+    `${name} is invalid: expected an integer from ${rule.min} to ${rule.max}, got ${quote(value)}. Unset it to ${rule.whenUnset ?? `use ${rule.fallback}`}.`,
   );
 }
 

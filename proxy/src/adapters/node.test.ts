@@ -172,6 +172,33 @@ describe('startProxy', () => {
       new RegExp(`^The forms file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `),
     );
   });
+
+  it('reads a forms file that starts with a byte order mark', async () => {
+    const withMark = join(directory, 'with-mark.json');
+    const forms = { forms: [{ id: 'webinar', fields: [{ name: 'email', type: 'email', label: { en: 'Email' }, marketo: { soap: 'Email' } }] }] };
+    writeFileSync(withMark, `\uFEFF${JSON.stringify(forms)}`);
+
+    await withProxy({ env: { ...ENV, LEADSYNC_CONFIG: withMark }, log: recordingLogger().logger }, async (proxy) => {
+      expect((await fetch(`${proxy.url}/v1/forms/webinar`)).status).toBe(200);
+    });
+  });
+
+  it('names HOST when it is not an address of this machine', async () => {
+    await expect(startProxy({ env: { ...ENV, HOST: '192.0.2.1' }, port: 0, log: recordingLogger().logger })).rejects.toMatchObject({
+      variable: 'HOST',
+      message: expect.stringContaining('HOST=192.0.2.1 is not an address of this machine'),
+    });
+  });
+
+  it('names PORT when it is in use', async () => {
+    const first = await startProxy({ env: ENV, port: 0, log: recordingLogger().logger });
+    const port = Number(new URL(first.url).port);
+
+    const second = startProxy({ env: ENV, port, log: recordingLogger().logger });
+
+    await expect(second).rejects.toMatchObject({ variable: 'PORT', message: expect.stringContaining('is already in use') });
+    await first.close();
+  });
 });
 
 /** Sends a request head announcing `Content-Length: 100`, then 16 bytes of body, then closes the connection. */

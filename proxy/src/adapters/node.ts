@@ -12,7 +12,7 @@ import { createApp, createCallLimiter, DEFAULT_MAX_BODY_BYTES } from '../app.js'
 import { loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { KeyedLock } from '../delivery/keyed-lock.js';
 import { QuotaGate } from '../delivery/quota-gate.js';
-import { FormsConfigError, LeadsyncError } from '../errors.js';
+import { ConfigError, FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { HEADERS_TOO_LARGE_BODY } from '../http/error-response.js';
@@ -67,7 +67,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
 
   const server = await listen(app.fetch, config.host, port).catch((error: unknown) => {
     prepared.outbox?.close();
-    throw error;
+    throw describeListenError(error, config.host, port);
   });
   guardNodeServer(server as Server, { maxBodyBytes: DEFAULT_MAX_BODY_BYTES, log });
   const address = server.address() as AddressInfo;
@@ -194,7 +194,8 @@ async function readForms(path: string, config: ProxyConfig): Promise<FormCatalog
 
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    // Some Windows editors save JSON with a byte order mark, which JSON.parse rejects.
+    document = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new FormsConfigError(`The forms file ${path} is not valid JSON: ${detail}.`, { cause: error });
@@ -211,6 +212,23 @@ async function readWidget(path: string): Promise<string | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/** Turns a failed listen into a `ConfigError` that names HOST or PORT, where one is at fault. */
+function describeListenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const address = `${formatHost(host)}:${port}`;
+
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL') {
+    return new ConfigError('HOST', `HOST=${host} is not an address of this machine (${code}); set HOST to one, e.g. 127.0.0.1 or 0.0.0.0.`, { cause: error });
+  }
+  if (code === 'EADDRINUSE') {
+    return new ConfigError('PORT', `PORT=${port}: ${address} is already in use; stop the process that uses it or set PORT to a free port, e.g. PORT=${port + 1}.`, { cause: error });
+  }
+  if (code === 'EACCES') {
+    return new ConfigError('PORT', `PORT=${port}: listening on ${address} is not permitted (EACCES); ports below 1024 need privileges, so set PORT to 1024 or above, e.g. PORT=8787.`, { cause: error });
+  }
+  return error;
 }
 
 function listen(fetchCallback: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {

@@ -76,7 +76,7 @@ export function createDeliver(options: DeliverOptions): Deliver {
     for (let attempt = 1; ; attempt += 1) {
       try {
         options.quotaGate?.check();
-        const outcome = await options.transport.syncLead(lead, { signal });
+        const outcome = await options.transport.syncLead(lead, { signal, log });
         options.quotaGate?.observe(associationErrorOf(outcome));
         return { ok: true, outcome, attempts: attempt };
       } catch (error) {

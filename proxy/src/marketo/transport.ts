@@ -3,6 +3,8 @@
  * transport (`soap/`) and the REST transport (`rest/`).
  */
 
+import type { Logger } from '../log.js';
+
 export type ForeignSysType = 'CUSTOM' | 'SFDC' | 'NETSUITE';
 
 export const FOREIGN_SYS_TYPES: readonly ForeignSysType[] = ['CUSTOM', 'SFDC', 'NETSUITE'];
@@ -70,6 +72,8 @@ export interface SyncOutcome {
 export interface SyncOptions {
   /** Aborts the upstream request, e.g. when the visitor disconnects. */
   signal?: AbortSignal;
+  /** Logger with the submission's ids for the transport's own lines (retries). Default: the transport's. */
+  log?: Logger;
 }
 
 /** Sends one lead to Marketo. Failures throw `MarketoError` (or `EnvelopeError` before sending). */

@@ -60,6 +60,7 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
   async function deliverLead(entry: DeliveryEntry, log: Logger): Promise<FollowUp | undefined> {
     const result = await deliver(entry.lead, { log });
     if (!result.ok) throw result.error;
+    log.log('info', 'Lead synced to Marketo from the outbox', { leadId: result.outcome.leadId, status: result.outcome.status });
     return associationFollowUp(entry, result.outcome, now(), log);
   }
 
@@ -67,7 +68,7 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
     if (rest === undefined) throw associationNeedsRest();
     options.quotaGate?.check();
     try {
-      await rest.associateCookie(job.leadId, job.cookie);
+      await rest.associateCookie(job.leadId, job.cookie, { log });
     } catch (error) {
       options.quotaGate?.observe(error);
       throw error;

@@ -168,7 +168,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
     log.log('warn', 'Delivery failed for now; submission stored in the outbox for a later attempt', {
       code: failure instanceof LeadsyncError ? failure.code : undefined,
       // Error messages contain no secrets or payloads, and they name what failed (a status, a fault).
-      error: failure instanceof Error ? failure.message : String(failure),
+      error: describeFailure(failure),
     });
 
     const body: SubmissionQueued = { submissionId: entry.submissionId, status: 'queued', cookie: cookieCheck.outcome };
@@ -189,6 +189,7 @@ export function createSubmissionHandler(options: SubmissionHandlerOptions) {
       code: failure.code,
       kind: failure.kind,
       faultCode: failure.faultCode,
+      error: describeFailure(failure),
     });
 
     const body: SubmissionQueued = { submissionId: entry.submissionId, status: 'queued', cookie: cookieCheck.outcome };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeliver } from '../../delivery/deliver.js';
 import { createRetryPolicy } from '../../delivery/retry-policy.js';
 import { MarketoError } from '../../errors.js';
-import { silentLogger } from '../../log.js';
+import { silentLogger, type Logger } from '../../log.js';
 import { fakeUpstream, type FakeReply, type RecordedRequest } from '../../testing/fake-upstream.js';
 import type { LeadSync } from '../transport.js';
 import { createRestTransport, type RestTransportOptions } from './rest-transport.js';
@@ -54,6 +54,19 @@ describe('createRestTransport', () => {
     const result = await deliver(LEAD, { log: silentLogger });
 
     expect(result).toMatchObject({ ok: true, attempts: 2, outcome: { leadId: 7, status: 'created' } });
+  });
+
+  it('logs retries with the caller logger', async () => {
+    const rateLimited = json({ requestId: 'a#2', success: false, errors: [{ code: '606', message: 'Max rate limit exceeded' }] });
+    const upstream = marketo(CREATED, rateLimited, json({ requestId: 'a#3', success: true }));
+    const lines: Array<Record<string, unknown>> = [];
+    const log: Logger = { log: (level, message, fields) => lines.push({ level, message, ...fields, submissionId: 'submission-1' }) };
+    const lead: LeadSync = { ...LEAD, cookie: 'id:123-ABC-456&token:_mch-example.test-1700000000000-12345' };
+
+    const outcome = await transport(upstream.fetch, { sleep: async () => undefined }).syncLead(lead, { log });
+
+    expect(outcome).toMatchObject({ leadId: 7, cookieAssociation: 'associated' });
+    expect(lines).toEqual([expect.objectContaining({ message: 'Marketo REST call failed; retrying after backoff', operation: 'Associate Lead', code: 606, submissionId: 'submission-1' })]);
   });
 
   it('reports HTTP 502 once as unavailable and retryable', async () => {

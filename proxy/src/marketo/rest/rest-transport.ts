@@ -4,7 +4,7 @@ import { DEFAULT_REST_DELIVERY, type LeadSync, type LeadTransport, type SyncOpti
 import { createAccessTokenSource } from './access-token.js';
 import { associateLead, type FailedAssociationOutcome } from './associate-lead.js';
 import { DEFAULT_BACKOFF, sleep, type BackoffSettings } from './backoff.js';
-import { createRestClient } from './rest-client.js';
+import { createRestClient, type RestClient } from './rest-client.js';
 import { submitForm } from './submit-form.js';
 import { syncLeads } from './sync-leads.js';
 import type { UpstreamFetch } from '../upstream-fetch.js';
@@ -86,17 +86,21 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
     fetch: settings.fetch,
     now: settings.now,
   });
-  const client = createRestClient({
-    endpoint: settings.endpoint,
-    tokens,
-    timeoutMs: settings.timeoutMs,
-    fetch: settings.fetch,
-    sleep: settings.sleep,
-    random: settings.random,
-    log: settings.log,
-  });
+  // One client per logger: a delivery's retries are logged with its submission's ids. Clients
+  // share the token source, so they share one access token.
+  const clientWith = (log: Logger) =>
+    createRestClient({
+      endpoint: settings.endpoint,
+      tokens,
+      timeoutMs: settings.timeoutMs,
+      fetch: settings.fetch,
+      sleep: settings.sleep,
+      random: settings.random,
+      log,
+    });
+  const defaultClient = clientWith(settings.log);
 
-  async function syncAndAssociate(lead: LeadSync, lookupField: string, signal: AbortSignal | undefined): Promise<SyncOutcome> {
+  async function syncAndAssociate(client: RestClient, lead: LeadSync, lookupField: string, signal: AbortSignal | undefined): Promise<SyncOutcome> {
     const outcome = await syncLeads(client, lead, { lookupField, partitionName: settings.partition }, signal);
     if (lead.cookie === undefined) return outcome;
 
@@ -113,11 +117,14 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
   return {
     async syncLead(lead: LeadSync, syncOptions: SyncOptions = {}): Promise<SyncOutcome> {
       const delivery = lead.rest ?? DEFAULT_REST_DELIVERY;
-      if (delivery.mode === 'submitForm') return submitForm(client, lead, delivery, settings.log, syncOptions.signal);
-      return syncAndAssociate(lead, delivery.lookupField, syncOptions.signal);
+      const log = syncOptions.log ?? settings.log;
+      const client = syncOptions.log === undefined ? defaultClient : clientWith(log);
+      if (delivery.mode === 'submitForm') return submitForm(client, lead, delivery, log, syncOptions.signal);
+      return syncAndAssociate(client, lead, delivery.lookupField, syncOptions.signal);
     },
 
     async associateCookie(leadId: number, cookie: string, syncOptions: SyncOptions = {}): Promise<void> {
+      const client = syncOptions.log === undefined ? defaultClient : clientWith(syncOptions.log);
       await associateLead(client, leadId, cookie, undefined, syncOptions.signal);
     },
   };
