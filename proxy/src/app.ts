@@ -217,12 +217,13 @@ export function createCallLimiter(config: ProxyConfig): CallLimiter {
 }
 
 /**
- * Returns the delivery's retry policy, which retries SOAP calls. NOTE: the REST client resends
- * each of its calls itself (`marketo/rest/rest-client.ts`, per call and aware of which calls are
- * idempotent), so the delivery does not retry REST attempts again, which would multiply the calls.
+ * Returns the delivery's retry policy, the same for both APIs. It resends a SOAP syncLead and a
+ * REST Sync Leads or Submit Form call after a rate, concurrency, server or network failure. The
+ * REST client retries only what the policy does not see: a token refresh, and Associate Lead,
+ * whose failure does not fail the delivery.
  */
-export function defaultRetryPolicy(config: ProxyConfig): RetryPolicy {
-  return config.marketo.api === 'rest' ? createRetryPolicy({ maxAttempts: 1 }) : createRetryPolicy();
+export function defaultRetryPolicy(_config: ProxyConfig): RetryPolicy {
+  return createRetryPolicy();
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { defaultRetryPolicy } from '../../app.js';
+import type { ProxyConfig } from '../../config.js';
 import { createDeliver } from '../../delivery/deliver.js';
 import { createRetryPolicy } from '../../delivery/retry-policy.js';
 import { MarketoError } from '../../errors.js';
@@ -50,6 +52,20 @@ describe('createRestTransport', () => {
   it.each([502, 503])('classifies HTTP %i as unavailable, retried by delivery', async (status) => {
     const upstream = marketo({ status, body: '<html>Bad Gateway</html>', contentType: 'text/html' }, CREATED);
     const deliver = createDeliver({ transport: transport(upstream.fetch), policy: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 2 }) });
+
+    const result = await deliver(LEAD, { log: silentLogger });
+
+    expect(result).toMatchObject({ ok: true, attempts: 2, outcome: { leadId: 7, status: 'created' } });
+  });
+
+  it.each([
+    ['606', { requestId: 'a#2', success: false, errors: [{ code: '606', message: 'Max rate limit exceeded' }] }],
+    ['615', { requestId: 'a#2', success: false, errors: [{ code: '615', message: 'Concurrent access limit reached' }] }],
+    ['611', { requestId: 'a#2', success: false, errors: [{ code: '611', message: 'System error' }] }],
+  ])('resends Sync Leads after %s under the default policy', async (_code, reply) => {
+    const upstream = marketo(json(reply), CREATED);
+    const policy = defaultRetryPolicy({ marketo: { api: 'rest' } } as ProxyConfig);
+    const deliver = createDeliver({ transport: transport(upstream.fetch), policy, budgetMs: 20_000 });
 
     const result = await deliver(LEAD, { log: silentLogger });
 
