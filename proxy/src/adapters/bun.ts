@@ -4,7 +4,7 @@
  */
 import { getConnInfo } from 'hono/bun';
 
-import { startRuntime } from './start-runtime.js';
+import { startRuntime, waitAtMost } from './start-runtime.js';
 
 // The part of Bun's API this entry uses (https://bun.sh/docs/api/http), declared here so the
 // proxy's type check needs no Bun types.
@@ -44,6 +44,10 @@ await startRuntime({
       fetch: (request, bunServer) => fetch(request, bunServer),
       error: onError,
     });
-    return { port: server.port, stop: () => server.stop(true) };
+    return {
+      port: server.port,
+      // Without `true`, Bun's stop waits for the requests in flight; with it, it cuts them.
+      stop: (graceMs) => waitAtMost(server.stop(), graceMs).then(() => server.stop(true)),
+    };
   },
 });

@@ -7,7 +7,7 @@
  */
 import { getConnInfo } from 'hono/deno';
 
-import { startRuntime } from './start-runtime.js';
+import { startRuntime, waitAtMost } from './start-runtime.js';
 
 // The part of Deno's API this entry uses (https://docs.deno.com/api/deno/~/Deno.serve), declared
 // here so the proxy's type check needs no Deno types.
@@ -32,6 +32,11 @@ await startRuntime({
     // Deno prints its own "Listening on" line unless onListen replaces it.
     // Deno passes the connection info as the second argument, which becomes `c.env` for `getConnInfo`.
     const server = Deno.serve({ hostname, port, onListen: () => undefined, onError }, (request, info) => fetch(request, info));
-    return { port: server.addr.port, stop: () => server.shutdown() };
+    return {
+      port: server.addr.port,
+      // shutdown() waits for the requests in flight. After the grace time the proxy goes on
+      // stopping without waiting further, and the process exit ends what is left.
+      stop: (graceMs) => waitAtMost(server.shutdown(), graceMs),
+    };
   },
 });

@@ -10,6 +10,7 @@ import { ConfigError, FormsConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fakeUpstream } from '../testing/fake-upstream.js';
 import { successReply } from '../testing/soap-replies.js';
+import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { startProxy, type RunningProxy } from './node.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'leadsync-node-'));
@@ -198,6 +199,54 @@ describe('startProxy', () => {
 
     await expect(second).rejects.toMatchObject({ variable: 'PORT', message: expect.stringContaining('is already in use') });
     await first.close();
+  });
+});
+
+describe('startProxy stopping with a submission in flight', () => {
+  const SUBMISSION = { submissionId: '5b2e8c1a-7d4f-4e6a-9b1c-2d3e4f5a6b7c', fields: { email: 'stopping@example.test' } };
+
+  function post(url: string): Promise<Response> {
+    return fetch(`${url}/v1/forms/contact/submissions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:5173' },
+      body: JSON.stringify(SUBMISSION),
+    });
+  }
+
+  /** Returns a fetch that answers after `delayMs` with a syncLead success, or fails when `reply` is 'fail'. */
+  function slowUpstream(delayMs: number, reply: 'success' | 'fail'): typeof globalThis.fetch {
+    const upstream = fakeUpstream({ status: 200, body: successReply(41, 'CREATED') });
+    return async (input, init) => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (reply === 'fail') throw new TypeError('fetch failed');
+      return upstream.fetch(input, init);
+    };
+  }
+
+  it('answers the submission before it stops', async () => {
+    const proxy = await startProxy({ env: ENV, port: 0, log: recordingLogger().logger, fetch: slowUpstream(300, 'success') });
+
+    const response = post(proxy.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await proxy.close();
+
+    expect((await response).status).toBe(200);
+  });
+
+  it('stores a failing submission before it closes the outbox', async () => {
+    const outboxPath = join(directory, 'stopping.sqlite');
+    const env = { ...ENV, LEADSYNC_OUTBOX_PATH: outboxPath, LEADSYNC_DELIVERY_TIMEOUT_MS: '1000' };
+    const proxy = await startProxy({ env, port: 0, log: recordingLogger().logger, fetch: slowUpstream(300, 'fail') });
+
+    const response = post(proxy.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await proxy.close();
+    const outbox = new SqliteOutbox({ path: outboxPath });
+    const stats = await outbox.stats();
+    outbox.close();
+
+    expect((await response).status).toBe(202);
+    expect(stats.pending).toBe(1);
   });
 });
 

@@ -79,7 +79,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   // waits for the first instead of closing a closed server.
   let closing: Promise<void> | undefined;
   const close = () =>
-    closeServer(server).then(async () => {
+    closeServer(server, shutdownGraceMs(config)).then(async () => {
       await drain?.stop();
       prepared.outbox?.close();
       nodeFetch?.close();
@@ -353,10 +353,34 @@ function errorBody(code: string, message: string, retryable = false): string {
   return JSON.stringify({ error: { code, message, retryable } });
 }
 
-function closeServer(server: ServerType): Promise<void> {
+/**
+ * Returns how long a stopping proxy waits for requests in flight: one delivery budget, after which
+ * every submission has its response or its outbox entry, and a little more for writing the reply.
+ */
+export function shutdownGraceMs(config: ProxyConfig): number {
+  return config.delivery.deliveryTimeoutMs + 2_000;
+}
+
+// While the server closes, connections that turn idle after their response are closed this often.
+const IDLE_SWEEP_MS = 50;
+
+/**
+ * Stops accepting connections, lets the requests in flight finish, and closes the connections
+ * still open after `graceMs`. Cutting a running submission would lose its reply, and its outbox
+ * entry too, because the outbox closes right after the server.
+ */
+function closeServer(server: ServerType, graceMs: number): Promise<void> {
+  const http = server as Server;
   return new Promise((resolveClose, rejectClose) => {
-    server.close((error) => (error ? rejectClose(error) : resolveClose()));
-    if ('closeAllConnections' in server) server.closeAllConnections();
+    const sweep = setInterval(() => http.closeIdleConnections(), IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
+    server.close((error) => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      if (error) rejectClose(error);
+      else resolveClose();
+    });
+    http.closeIdleConnections();
   });
 }
 

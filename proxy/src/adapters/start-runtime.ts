@@ -3,7 +3,7 @@ import { HEADERS_TOO_LARGE_BODY, INTERNAL_ERROR_BODY } from '../http/error-respo
 import { createJsonLogger, maskEmailAddresses, type Logger } from '../log.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
 import { SqliteOutbox, type SqliteDatabase } from '../outbox/sqlite-outbox.js';
-import { prepareProxy, startDrain, type PreparedProxy } from './node.js';
+import { prepareProxy, shutdownGraceMs, startDrain, type PreparedProxy } from './node.js';
 
 /**
  * Node's default `--max-http-header-size`. Node 20 rejects a request with 431 once the request
@@ -30,8 +30,11 @@ export interface RuntimeServeOptions {
 export interface RuntimeServer {
   /** The port the server listens on, known once `serve` returns (PORT=0 picks a free one). */
   port: number;
-  /** Closes the listener and open connections. */
-  stop(): Promise<void>;
+  /**
+   * Closes the listener, lets the requests in flight finish for up to `graceMs`, then closes
+   * the connections that are still open, where the runtime can.
+   */
+  stop(graceMs: number): Promise<void>;
 }
 
 export interface StartRuntimeOptions {
@@ -81,13 +84,22 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<void> 
   log.log('info', 'Proxy started', { url, runtime: options.runtime, api: config.marketo.api, forms: forms.size, formsPath });
 
   const stop = async () => {
-    await server.stop();
+    await server.stop(shutdownGraceMs(config));
     await drain?.stop();
     proxy.outbox?.close();
     log.log('info', 'Proxy stopped', { url });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Waits for `stopping` or for `graceMs`, whichever ends first. */
+export function waitAtMost(stopping: Promise<void>, graceMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  return Promise.race([stopping, graceOver]).finally(() => clearTimeout(timer));
 }
 
 export interface HeaderLimitOptions {

@@ -136,6 +136,27 @@ describe('drainOutbox', () => {
     expect(due.map((item) => item.submissionId)).toEqual([1, 2, 3].map((index) => entry(index).submissionId));
   });
 
+  it('ends the run after the current entry when stopped', async () => {
+    const outbox = openOutbox();
+    for (const index of [1, 2, 3]) await outbox.enqueue(entry(index));
+    const { log } = recordingLogger();
+    const stopping = new AbortController();
+
+    const report = await drainOutbox({
+      outbox,
+      deliver: async () => {
+        stopping.abort();
+      },
+      log,
+      now: () => 10_000,
+      signal: stopping.signal,
+    });
+
+    expect(report).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    const due = await outbox.claimDue(10_000, 10, 60_000);
+    expect(due.map((item) => item.submissionId)).toEqual([2, 3].map((index) => entry(index).submissionId));
+  });
+
   it('dead-letters a rejected entry and goes on', async () => {
     const outbox = openOutbox();
     for (const index of [1, 2]) await outbox.enqueue(entry(index));

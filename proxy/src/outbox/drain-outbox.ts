@@ -17,6 +17,8 @@ export interface DrainOptions {
   leaseMs?: number;
   /** Clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+  /** Ends the run after the entry at hand and releases the rest of its batch, e.g. at shutdown. */
+  signal?: AbortSignal;
 }
 
 /** Counts of one drain run. */
@@ -43,6 +45,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
   const report: DrainReport = { delivered: 0, retried: 0, dead: 0 };
 
   for (;;) {
+    if (settings.signal?.aborted) return report;
     const batch = await settings.outbox.claimDue(settings.now(), settings.batchSize, settings.leaseMs);
     if (batch.length === 0) return report;
 
@@ -59,7 +62,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
       }
       report[outcome] += 1;
 
-      if (outcome === 'retried') {
+      if (outcome === 'retried' || settings.signal?.aborted) {
         await settings.outbox.release(batch.slice(index + 1).map((rest) => rest.submissionId));
         return report;
       }
@@ -67,7 +70,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
   }
 }
 
-type Settings = Required<Omit<DrainOptions, 'schedule'>> & { schedule: RetrySchedule };
+type Settings = Required<Omit<DrainOptions, 'schedule' | 'signal'>> & Pick<DrainOptions, 'signal'> & { schedule: RetrySchedule };
 
 function withDefaults(options: DrainOptions): Settings {
   return {
@@ -132,7 +135,7 @@ export interface OutboxDrainTimerOptions extends DrainOptions {
 export interface OutboxDrainTimer {
   /** Runs a drain now, or waits for the run in progress. */
   drainNow(): Promise<DrainReport>;
-  /** Stops the timer and waits for a run in progress. */
+  /** Stops the timer, ends a run in progress after its current entry and waits for it. */
   stop(): Promise<void>;
 }
 
@@ -144,9 +147,10 @@ export function startOutboxDrain(options: OutboxDrainTimerOptions): OutboxDrainT
   let running: Promise<DrainReport> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  const stopping = new AbortController();
 
   const run = (): Promise<DrainReport> => {
-    running ??= drainOutbox(options)
+    running ??= drainOutbox({ ...options, signal: stopping.signal })
       .then((report) => {
         if (report.delivered + report.retried + report.dead > 0) options.log.log('info', 'Outbox drain finished', { ...report });
         return report;
@@ -176,6 +180,7 @@ export function startOutboxDrain(options: OutboxDrainTimerOptions): OutboxDrainT
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      stopping.abort();
       await running?.catch(() => undefined);
     },
   };
