@@ -104,6 +104,14 @@ export class DeliveryTimeoutError extends LeadsyncError {
   }
 }
 
+/**
+ * No Marketo call slot became free in time, so nothing was sent: the proxy's own calls used up
+ * Marketo's limits. The SQLite outbox drain does not count it as a failed delivery attempt.
+ */
+export class CallSlotTimeoutError extends DeliveryTimeoutError {
+  override name = 'CallSlotTimeoutError';
+}
+
 /** A submission that failed the Turnstile check: 403, not retryable with the same token. */
 export class BotCheckFailedError extends LeadsyncError {
   override name = 'BotCheckFailedError';

@@ -1,4 +1,4 @@
-import { DeliveryTimeoutError } from '../errors.js';
+import { CallSlotTimeoutError } from '../errors.js';
 import type { UpstreamLoad } from '../observability/proxy-metrics.js';
 
 export interface CallLimiterOptions {
@@ -8,7 +8,7 @@ export interface CallLimiterOptions {
   maxCallsPerWindow?: number;
   /** Length of the rate window, in ms. Default 20,000, Marketo's window. */
   windowMs?: number;
-  /** How long a call may wait for a slot, in ms, before it fails with `DeliveryTimeoutError`. Default 5000. */
+  /** How long a call may wait for a slot, in ms, before it fails with `CallSlotTimeoutError`. Default 5000. */
   queueTimeoutMs?: number;
   /** Calls allowed to wait at once; one more fails at once. Default 1000. */
   maxQueueLength?: number;
@@ -66,7 +66,7 @@ export class CallLimiter {
 
   /**
    * Waits for a free slot and returns the function that releases it. Rejects with
-   * `DeliveryTimeoutError` when no slot frees within the queue timeout or the queue is full,
+   * `CallSlotTimeoutError` when no slot frees within the queue timeout or the queue is full,
    * and with the signal's reason when `signal` aborts first.
    */
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
@@ -157,10 +157,10 @@ export class CallLimiter {
   }
 
   /** Estimates when a slot frees: the window's oldest call leaving it, or one second. */
-  #timeoutError(reason: string): DeliveryTimeoutError {
+  #timeoutError(reason: string): CallSlotTimeoutError {
     this.#dropExpired();
     const oldest = this.#finishedAt[0];
     const waitMs = oldest === undefined ? 1000 : oldest + this.#options.windowMs - this.#now();
-    return new DeliveryTimeoutError(`${reason}; the limits are ${this.#options.maxConcurrent} concurrent calls and ${this.#options.maxCallsPerWindow} calls per ${this.#options.windowMs / 1000} s.`, Math.max(1, Math.ceil(waitMs / 1000)));
+    return new CallSlotTimeoutError(`${reason}; the limits are ${this.#options.maxConcurrent} concurrent calls and ${this.#options.maxCallsPerWindow} calls per ${this.#options.windowMs / 1000} s.`, Math.max(1, Math.ceil(waitMs / 1000)));
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { CallSlotTimeoutError } from '../errors.js';
+import { requestSignal } from '../marketo/timeout-signal.js';
 import { MetricsRegistry } from '../observability/metrics.js';
 import { CallLimiter } from './call-limiter.js';
 import { limitFetch } from './limit-fetch.js';
@@ -37,5 +39,32 @@ describe('limitFetch', () => {
     expect(durations.count({ status_class: '5xx' })).toBe(1);
     expect(durations.count({ status_class: 'error' })).toBe(1);
     expect(limiter.load.inFlight).toBe(0);
+  });
+
+  it('reports a request timeout during the slot wait as no free slot', async () => {
+    const limiter = new CallLimiter({ maxConcurrent: 1, queueTimeoutMs: 10_000 });
+    const holder = await limiter.acquire();
+    const limited = limitFetch((async () => new Response('ok')) as typeof fetch, { limiter });
+    const request = requestSignal(20, undefined);
+
+    const waiting = limited('http://127.0.0.1:1/', { signal: request.signal });
+
+    await expect(waiting).rejects.toBeInstanceOf(CallSlotTimeoutError);
+    await expect(waiting).rejects.toThrow('No Marketo call slot became free before MARKETO_TIMEOUT_MS ran out');
+    request.dispose();
+    await holder();
+  });
+
+  it('passes a caller abort during the slot wait through', async () => {
+    const limiter = new CallLimiter({ maxConcurrent: 1, queueTimeoutMs: 10_000 });
+    const holder = await limiter.acquire();
+    const limited = limitFetch((async () => new Response('ok')) as typeof fetch, { limiter });
+    const controller = new AbortController();
+
+    const waiting = limited('http://127.0.0.1:1/', { signal: controller.signal });
+    controller.abort(new Error('visitor left'));
+
+    await expect(waiting).rejects.toThrow('visitor left');
+    await holder();
   });
 });

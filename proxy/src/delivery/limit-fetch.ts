@@ -1,3 +1,4 @@
+import { CallSlotTimeoutError } from '../errors.js';
 import type { Histogram } from '../observability/metrics.js';
 import type { UpstreamFetch, UpstreamReply } from '../marketo/upstream-fetch.js';
 import type { CallLimiter } from './call-limiter.js';
@@ -24,7 +25,17 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
   const now = options.now ?? (() => performance.now());
 
   return async function limitedFetch(url: string, init: RequestInit): Promise<UpstreamReply> {
-    const release = await options.limiter.acquire(init.signal ?? undefined);
+    const release = await options.limiter.acquire(init.signal ?? undefined).catch((error: unknown) => {
+      // The request's own timeout ran out while it waited: Marketo was never called, so this is
+      // a wait for a slot, not a Marketo timeout.
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new CallSlotTimeoutError(
+          'No Marketo call slot became free before MARKETO_TIMEOUT_MS ran out, because calls of this proxy filled the limits MARKETO_MAX_CONCURRENT_CALLS and MARKETO_MAX_CALLS_PER_20S. Set MARKETO_TIMEOUT_MS above LEADSYNC_QUEUE_TIMEOUT_MS to let calls wait longer.',
+          1,
+        );
+      }
+      throw error;
+    });
     const startedAt = now();
 
     try {

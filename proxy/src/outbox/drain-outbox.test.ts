@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { drainOutbox, startOutboxDrain } from './drain-outbox.js';
 import type { AssociationEntry, FollowUp, OutboxEntry } from './outbox.js';
@@ -155,6 +155,26 @@ describe('drainOutbox', () => {
     expect(report).toEqual({ delivered: 1, retried: 0, dead: 0 });
     const due = await outbox.claimDue(10_000, 10, 60_000);
     expect(due.map((item) => item.submissionId)).toEqual([2, 3].map((index) => entry(index).submissionId));
+  });
+
+  it('counts no attempt for a wait without a call slot', async () => {
+    const outbox = openOutbox();
+    await outbox.enqueue(entry(1));
+    const { log, lines } = recordingLogger();
+    const noSlot = new CallSlotTimeoutError('No Marketo call slot became free within 5000 ms.', 3);
+
+    const report = await drainOutbox({
+      outbox,
+      deliver: async () => Promise.reject(noSlot),
+      log,
+      schedule: createRetrySchedule({ maxAttempts: 1 }),
+      now: () => 10_000,
+    });
+
+    expect(report).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    expect(await outbox.claimDue(12_999, 10, 60_000)).toEqual([]);
+    expect((await outbox.claimDue(13_000, 10, 60_000)).map((item) => item.attempts)).toEqual([0]);
+    expect(lines.find((line) => line.submissionId === entry(1).submissionId)).toMatchObject({ level: 'info', attempts: 0 });
   });
 
   it('dead-letters a rejected entry and goes on', async () => {

@@ -1,3 +1,4 @@
+import { CallSlotTimeoutError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ClaimedEntry, DeliverEntry, DrainableOutbox, FollowUp } from './outbox.js';
 import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
@@ -90,9 +91,23 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
   try {
     followUp = await settings.deliver(entry);
   } catch (error) {
-    const attempts = entry.attempts + 1;
     const lastError = describeFailure(error);
     const now = settings.now();
+
+    // Nothing reached Marketo: the proxy's own calls filled its limits. Waiting for a slot is no
+    // failed attempt, so a long backlog cannot turn entries into dead letters.
+    if (error instanceof CallSlotTimeoutError) {
+      const nextAttemptAt = now + (error.retryAfterSeconds ?? 1) * 1000;
+      await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
+      log.log('info', 'Outbox delivery found no free Marketo call slot; retrying later without counting an attempt', {
+        ...ids,
+        attempts: entry.attempts,
+        nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+      });
+      return 'retried';
+    }
+
+    const attempts = entry.attempts + 1;
     const decision = schedule.decide(error, attempts, now);
 
     if (decision.action === 'dead') {

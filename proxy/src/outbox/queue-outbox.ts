@@ -88,6 +88,9 @@ async function consumeOutboxMessage(message: Message<OutboxEntry>, options: Requ
     followUp = await options.deliver(entry);
   } catch (error) {
     const lastError = describeFailure(error);
+    // NOTE: unlike the SQLite drain, a wait for a free call slot counts as an attempt here,
+    // because Queues counts every retry of a message. A backlog far over Marketo's limits can
+    // therefore turn entries into dead letters, which the admin routes can replay.
     const decision = options.schedule.decide(error, message.attempts, options.now());
 
     if (decision.action === 'dead') {

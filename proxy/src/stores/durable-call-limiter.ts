@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 
 import { CALL_LIMITER_DEFAULTS, type CallLimiterOptions, type ReleaseSlot } from '../delivery/call-limiter.js';
-import { DeliveryTimeoutError } from '../errors.js';
+import { CallSlotTimeoutError } from '../errors.js';
 import type { UpstreamLoad } from '../observability/proxy-metrics.js';
 
 /** The limits, sent with every request so the object needs no configuration of its own. */
@@ -107,7 +107,7 @@ export class DurableCallLimiter {
 
   /**
    * Waits for a slot in the shared limiter and returns the function that releases it. Rejects
-   * like `CallLimiter.acquire`: `DeliveryTimeoutError` after the queue timeout, the signal's
+   * like `CallLimiter.acquire`: `CallSlotTimeoutError` after the queue timeout, the signal's
    * reason when `signal` aborts first.
    */
   async acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
@@ -149,9 +149,9 @@ export class DurableCallLimiter {
     return this.#namespace.get(this.#namespace.idFromName(this.#instanceName));
   }
 
-  #timeoutError(retryInMs: number): DeliveryTimeoutError {
+  #timeoutError(retryInMs: number): CallSlotTimeoutError {
     const { maxConcurrent, maxCallsPerWindow, windowMs } = this.#limits;
-    return new DeliveryTimeoutError(
+    return new CallSlotTimeoutError(
       `No Marketo call slot became free within ${this.#queueTimeoutMs} ms; the limits are ${maxConcurrent} concurrent calls and ${maxCallsPerWindow} calls per ${windowMs / 1000} s.`,
       Math.max(1, Math.ceil(retryInMs / 1000)),
     );

@@ -1,4 +1,4 @@
-import { MarketoError } from '../../errors.js';
+import { LeadsyncError, MarketoError } from '../../errors.js';
 import { requestSignal } from '../timeout-signal.js';
 import type { UpstreamFetch } from '../upstream-fetch.js';
 
@@ -45,6 +45,8 @@ export async function sendRequest(request: HttpRequest, options: SendOptions): P
     return { status: response.status, body: await response.text() };
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // An error of the proxy's own, such as the call limiter's queue timeout, is already classified.
+    if (error instanceof LeadsyncError) throw error;
     // A request that carries secrets keeps no `cause`, because the runtime's error may quote the URL.
     const cause = options.secrets === undefined ? error : undefined;
     if (requestAbort.timedOut) {
