@@ -116,7 +116,11 @@ export function createApp(deps: AppDeps) {
   const limiter = deps.limiter ?? createCallLimiter(config);
   const quotaGate = deps.quotaGate ?? new QuotaGate({ log });
   const metrics = createProxyMetrics(() => limiter.load, () => quotaGate.closedUntil);
-  const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), { limiter, durations: metrics.upstreamDuration });
+  const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), {
+    limiter,
+    durations: metrics.upstreamDuration,
+    abandonedHoldMs: config.timeoutMs,
+  });
   const transport = deps.transport ?? createTransport(config, { fetch: upstreamFetch, now: deps.now, log });
   const deliver = createDeliver({
     transport,

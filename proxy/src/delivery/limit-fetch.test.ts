@@ -67,4 +67,22 @@ describe('limitFetch', () => {
     await expect(waiting).rejects.toThrow('visitor left');
     await holder();
   });
+
+  it('keeps the slot of an abandoned request for a while', async () => {
+    const limiter = new CallLimiter({ maxConcurrent: 1 });
+    const hanging = ((_url: string, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
+    const limited = limitFetch(hanging, { limiter, abandonedHoldMs: 100 });
+    const controller = new AbortController();
+
+    const call = limited('http://127.0.0.1:1/', { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    controller.abort(new Error('timed out'));
+    await expect(call).rejects.toThrow('timed out');
+    const heldAfterAbort = limiter.load.inFlight;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    expect(heldAfterAbort).toBe(1);
+    expect(limiter.load.inFlight).toBe(0);
+  });
 });

@@ -10,6 +10,15 @@ export interface LimitFetchOptions {
   durations?: Histogram;
   /** Clock in ms for durations. Default `performance.now`. */
   now?: () => number;
+  /**
+   * How long a request given up before its reply (a timeout, an abort) keeps its slot, in ms.
+   * Marketo may still be working on it, and a slot freed at once would let the next call exceed
+   * the concurrency limit. Default 0. The app passes MARKETO_TIMEOUT_MS.
+   * NOTE: how long Marketo goes on with a call whose client left is not documented, so this
+   * hold is an estimate. On Workers the isolate may end before the release, and the slot then
+   * frees when its lease in the limiter object ends.
+   */
+  abandonedHoldMs?: number;
 }
 
 /**
@@ -41,12 +50,18 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
     try {
       const response = await fetchUpstream(url, init);
       options.durations?.observe((now() - startedAt) / 1000, { status_class: `${Math.floor(response.status / 100)}xx` });
+      await release();
       return response;
     } catch (error) {
       options.durations?.observe((now() - startedAt) / 1000, { status_class: 'error' });
+      const holdMs = init.signal?.aborted ? (options.abandonedHoldMs ?? 0) : 0;
+      if (holdMs > 0) {
+        // Released in the background: the caller learns of the failure now.
+        setTimeout(() => void Promise.resolve(release()).catch(() => undefined), holdMs).unref?.();
+      } else {
+        await release();
+      }
       throw error;
-    } finally {
-      await release();
     }
   };
 }
