@@ -11,9 +11,10 @@ export interface LimitFetchOptions {
   /** Clock in ms for durations. Default `performance.now`. */
   now?: () => number;
   /**
-   * How long a request given up before its reply (a timeout, an abort) keeps its slot, in ms.
-   * Marketo may still be working on it, and a slot freed at once would let the next call exceed
-   * the concurrency limit. Default 0. The app passes MARKETO_TIMEOUT_MS.
+   * How long a request given up before its reply (a timeout, an abort) keeps its slot, in ms:
+   * twice this from sending, and at least this from giving up. Marketo may still be working on
+   * it, and a slot freed at once would let the next call exceed the concurrency limit. Default 0.
+   * The app passes MARKETO_TIMEOUT_MS.
    * NOTE: how long Marketo goes on with a call whose client left is not documented, so this
    * hold is an estimate. On Workers the isolate may end before the release, and the slot then
    * frees when its lease in the limiter object ends.
@@ -54,7 +55,11 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
       return response;
     } catch (error) {
       options.durations?.observe((now() - startedAt) / 1000, { status_class: 'error' });
-      const holdMs = init.signal?.aborted ? (options.abandonedHoldMs ?? 0) : 0;
+      // The request's timer also ran while it waited for the slot, so an aborted call may have
+      // been sent only just before. It keeps the slot for two holds from sending, and at least
+      // one hold from now.
+      const hold = init.signal?.aborted ? (options.abandonedHoldMs ?? 0) : 0;
+      const holdMs = hold === 0 ? 0 : Math.max(hold, startedAt + 2 * hold - now());
       if (holdMs > 0) {
         // Released in the background: the caller learns of the failure now.
         setTimeout(() => void Promise.resolve(release()).catch(() => undefined), holdMs).unref?.();
