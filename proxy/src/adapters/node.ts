@@ -271,7 +271,9 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // The client hung up, mid-request or not (HPE_INVALID_EOF_STATE): nobody is left to read a
+    // reply, and the app logs a cut-off body as client_aborted.
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       socket.destroy();
       return;
     }
@@ -327,7 +329,7 @@ interface ClientErrorRejection {
 
 /** Parser error codes of llhttp, Node's HTTP parser, grouped by the part of the request they name. */
 const REQUEST_LINE_ERRORS = new Set(['HPE_INVALID_METHOD', 'HPE_INVALID_URL', 'HPE_INVALID_VERSION', 'HPE_INVALID_CONSTANT']);
-const HEADER_ERRORS = new Set(['HPE_INVALID_HEADER_TOKEN', 'HPE_LF_EXPECTED', 'HPE_CR_EXPECTED', 'HPE_INVALID_EOF_STATE']);
+const HEADER_ERRORS = new Set(['HPE_INVALID_HEADER_TOKEN', 'HPE_LF_EXPECTED', 'HPE_CR_EXPECTED']);
 const CHUNK_ERRORS = new Set(['HPE_INVALID_CHUNK_SIZE', 'HPE_CHUNK_EXTENSIONS_OVERFLOW']);
 
 function describeClientError(error: NodeJS.ErrnoException): ClientErrorRejection {

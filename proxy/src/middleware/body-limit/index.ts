@@ -1,6 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 
-import { RequestError } from '../../errors.js';
+import { LeadsyncError, RequestError } from '../../errors.js';
 import { limitBodySize as limitStreamedBody } from '../../http/require-json.js';
 
 const DECIMAL = /^[0-9]+$/;
@@ -15,10 +15,26 @@ const DECIMAL = /^[0-9]+$/;
 export function limitBodySize(maxBytes: number): MiddlewareHandler {
   const limitStreamed = limitStreamedBody(maxBytes);
 
+  // The streamed body is read here, before the handler runs, so a client that hangs up midway
+  // fails here too. That is the client's doing, not an unexpected error of the proxy.
+  async function countStreamedBody(c: Context, next: Next): Promise<Response | void> {
+    let handlerStarted = false;
+    try {
+      return await limitStreamed(c, async () => {
+        handlerStarted = true;
+        await next();
+      });
+    } catch (error) {
+      if (handlerStarted || error instanceof LeadsyncError) throw error;
+      c.set('submissionOutcome', 'aborted');
+      throw new RequestError('client_aborted', 400, 'The client closed the connection before the whole request body arrived.', { cause: error });
+    }
+  }
+
   return async function limitBodySize(c, next) {
     const declared = c.req.header('Content-Length');
     if (declared === undefined || c.req.header('Transfer-Encoding') !== undefined || !DECIMAL.test(declared)) {
-      return limitStreamed(c, next);
+      return countStreamedBody(c, next);
     }
 
     if (Number(declared) > maxBytes) {
