@@ -229,6 +229,25 @@ describe('app POST submission guards', () => {
     expect(upstream.calls).toBe(0);
   });
 
+  it.each([
+    ['Content-Encoding', 'gzip', 415, 'unsupported_media_type', 'Content-Encoding "gzip" is not supported; send the JSON body uncompressed'],
+    ['Content-Encoding', 'identity, br', 415, 'unsupported_media_type', 'Content-Encoding "identity, br" is not supported'],
+    ['Transfer-Encoding', 'gzip, chunked', 501, 'not_implemented', 'Transfer-Encoding "gzip, chunked" is not supported'],
+  ])('rejects %s %s', async (header, value, status, code, message) => {
+    const { app, upstream } = harness();
+
+    const response = await post(app, submission(), { 'Content-Type': 'application/json', [header]: value });
+
+    expect(response.status).toBe(status);
+    expect(await errorOf(response)).toMatchObject({ code, message: expect.stringContaining(message) });
+    expect(upstream.calls).toBe(0);
+  });
+
+  it('accepts Content-Encoding identity', async () => {
+    const response = await post(harness().app, submission(), { 'Content-Type': 'application/json', 'Content-Encoding': 'identity' });
+    expect(response.status).toBe(200);
+  });
+
   it('accepts application/json with charset utf-8', async () => {
     const response = await post(harness().app, submission(), { 'Content-Type': 'application/json; charset=UTF-8' });
     expect(response.status).toBe(200);

@@ -411,6 +411,17 @@ describe('startProxy with requests Node rejects', () => {
     });
   });
 
+  it('answers 417 with a JSON body to an unknown Expect', async () => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, `${SUBMISSION_HEAD}Expect: something-else\r\nContent-Length: 2\r\n\r\n{}`);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 417 /);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'expectation_failed', message: expect.stringContaining('Expect "something-else"') } });
+    });
+  });
+
   it('sends 100 Continue to a small Expect request and serves it', async () => {
     const { logger } = recordingLogger();
 

@@ -27,6 +27,7 @@ import type { DeadLetterStore, DeliverEntry, DrainableOutbox } from '../outbox/o
 import { DEFAULT_OUTBOX_PATH } from '../outbox/outbox-path.js';
 import { createRetrySchedule, describeFailure } from '../outbox/retry-schedule.js';
 import { SqliteOutbox } from '../outbox/sqlite-outbox.js';
+import { truncate } from '../text/truncate.js';
 import { createNodeFetch } from './node-fetch.js';
 
 const PACKAGE_DIRECTORY = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -268,6 +269,14 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
 
     response.writeContinue();
     server.emit('request', request, response);
+  });
+
+  // Node answers an Expect other than 100-continue with an empty 417 unless a listener does.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const expectation = JSON.stringify(truncate(String(request.headers.expect ?? '')));
+    const body = errorBody('expectation_failed', `Expect ${expectation} is not supported; send the request without Expect, or with Expect: 100-continue.`);
+    response.writeHead(417, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    response.end(body);
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {

@@ -22,6 +22,7 @@ export function requireJsonContentType(): MiddlewareHandler {
     }
 
     checkCharset(parameters);
+    checkCodings(c.req.header('Content-Encoding'), c.req.header('Transfer-Encoding'));
     await next();
   };
 }
@@ -42,6 +43,39 @@ function checkCharset(parameters: string[]): void {
   if (charset !== undefined && !UTF8_LABELS.has(charset.toLowerCase())) {
     throw new RequestError('unsupported_media_type', 415, `Content-Type charset must be utf-8, got ${JSON.stringify(truncate(charset))}.`);
   }
+}
+
+/**
+ * Rejects a compressed body, which the proxy would read as JSON text: a `Content-Encoding` other
+ * than identity with 415 (RFC 9110 §8.4), a transfer coding other than chunked with 501
+ * (RFC 9112 §6.1).
+ */
+function checkCodings(contentEncoding: string | undefined, transferEncoding: string | undefined): void {
+  const contentCodings = codings(contentEncoding).filter((coding) => coding !== 'identity');
+  if (contentCodings.length > 0) {
+    throw new RequestError(
+      'unsupported_media_type',
+      415,
+      `Content-Encoding ${JSON.stringify(truncate(contentEncoding ?? ''))} is not supported; send the JSON body uncompressed, without Content-Encoding.`,
+    );
+  }
+
+  const transferCodings = codings(transferEncoding).filter((coding) => coding !== 'chunked');
+  if (transferCodings.length > 0) {
+    throw new RequestError(
+      'not_implemented',
+      501,
+      `Transfer-Encoding ${JSON.stringify(truncate(transferEncoding ?? ''))} is not supported; send the body with Content-Length or Transfer-Encoding: chunked alone.`,
+    );
+  }
+}
+
+function codings(header: string | undefined): string[] {
+  if (header === undefined) return [];
+  return header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '');
 }
 
 /** Rejects a body larger than `maxBytes` with 413, counting streamed bodies as they arrive. */

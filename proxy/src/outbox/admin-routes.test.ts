@@ -200,6 +200,25 @@ describe('admin routes for dead letters', () => {
     expect(lines.some((line) => line.includes('"Dead letter queued for delivery again"'))).toBe(true);
   });
 
+  it('replay takes the submissionId in upper case', async () => {
+    const { call, outbox } = await harness();
+
+    const response = await call(`/admin/outbox/dead-letters/${entry(1).submissionId.toUpperCase()}/replay`, { method: 'POST' });
+
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ submissionId: entry(1).submissionId, status: 'queued' });
+    expect(await outbox.stats()).toMatchObject({ dead: 0 });
+  });
+
+  it('truncates a long invalid submissionId in the error', async () => {
+    const { call } = await harness();
+
+    const response = await call(`/admin/outbox/dead-letters/${'x'.repeat(7_000)}/replay`, { method: 'POST' });
+
+    expect(response.status).toBe(400);
+    expect((await response.text()).length).toBeLessThan(1_000);
+  });
+
   it('drop deletes the dead letter', async () => {
     const { call, outbox } = await harness();
 

@@ -4,6 +4,7 @@ import { RequestError } from '../errors.js';
 import { methodNotAllowed } from '../http/method-not-allowed.js';
 import { requireBearerToken } from '../http/require-bearer-token.js';
 import { maskEmailAddresses, type Logger } from '../log.js';
+import { truncate } from '../text/truncate.js';
 import type { DeadLetter, DeadLetterStore, OutboxStats } from './outbox.js';
 
 export interface AdminRoutesOptions {
@@ -106,9 +107,10 @@ function readLimit(value: string | undefined): number {
   throw new RequestError('invalid_request', 400, `"limit" must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${JSON.stringify(value)}.`);
 }
 
+/** Reads a UUID in any case; the proxy stores submission ids in lower case. */
 function readSubmissionId(value: string): string {
-  if (UUID_PATTERN.test(value)) return value;
-  throw new RequestError('invalid_request', 400, `The submissionId must be a UUID, got ${JSON.stringify(value)}.`);
+  if (UUID_PATTERN.test(value)) return value.toLowerCase();
+  throw new RequestError('invalid_request', 400, `The submissionId must be a UUID, got ${JSON.stringify(truncate(value))}.`);
 }
 
 function deadLetterNotFound(submissionId: string): RequestError {
