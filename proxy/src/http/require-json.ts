@@ -47,8 +47,8 @@ function checkCharset(parameters: string[]): void {
 
 /**
  * Rejects a compressed body, which the proxy would read as JSON text: a `Content-Encoding` other
- * than identity with 415 (RFC 9110 §8.4), a transfer coding other than chunked with 501
- * (RFC 9112 §6.1).
+ * than identity with 415, whose definition in HTTP Semantics names Content-Encoding, and a
+ * transfer coding other than chunked with 501 Not Implemented.
  */
 function checkCodings(contentEncoding: string | undefined, transferEncoding: string | undefined): void {
   const contentCodings = codings(contentEncoding).filter((coding) => coding !== 'identity');
