@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadConfig, type Env, type ProxyConfig, type SoapSettings } from './config.js';
+import { callLimitWarnings, loadConfig, type Env, type ProxyConfig, type SoapSettings } from './config.js';
 import { ConfigError } from './errors.js';
 
 const SOAP_ENV: Env = {
@@ -92,6 +92,21 @@ describe('loadConfig defaults', () => {
       api: 'rest',
       rest: { endpoint: 'http://127.0.0.1:8790', clientId: 'demo-client-id', clientSecret: 'demo-client-secret', partition: undefined },
     });
+  });
+});
+
+describe('callLimitWarnings', () => {
+  it('is empty for the defaults', () => {
+    expect(callLimitWarnings(loadConfig(SOAP_ENV))).toEqual([]);
+  });
+
+  it('names each limit above Marketo\'s', () => {
+    const config = loadConfig({ ...SOAP_ENV, MARKETO_MAX_CONCURRENT_CALLS: '11', MARKETO_MAX_CALLS_PER_20S: '500' });
+
+    expect(callLimitWarnings(config)).toEqual([
+      expect.stringContaining("MARKETO_MAX_CONCURRENT_CALLS=11 is above Marketo's limit of 10"),
+      expect.stringContaining("MARKETO_MAX_CALLS_PER_20S=500 is above Marketo's limit of 100"),
+    ]);
   });
 });
 

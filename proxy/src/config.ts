@@ -196,6 +196,27 @@ function readBearerToken(env: Env, name: string): string | undefined {
   return token;
 }
 
+/**
+ * Returns a warning for each Marketo call limit set above Marketo's default per instance (10
+ * calls in flight, 100 calls per 20 s). Such a setting is valid, e.g. for a load test against the
+ * emulator or after Marketo raised an instance's limits, but a live instance would turn the
+ * excess into rate faults.
+ */
+export function callLimitWarnings(config: ProxyConfig): string[] {
+  const warnings: string[] = [];
+  if (config.delivery.maxConcurrentCalls > CONFIG_DEFAULTS.maxConcurrentCalls) {
+    warnings.push(
+      `MARKETO_MAX_CONCURRENT_CALLS=${config.delivery.maxConcurrentCalls} is above Marketo's limit of ${CONFIG_DEFAULTS.maxConcurrentCalls} calls in flight per instance; unset it unless Marketo raised the limit for this instance.`,
+    );
+  }
+  if (config.delivery.maxCallsPer20Seconds > CONFIG_DEFAULTS.maxCallsPer20Seconds) {
+    warnings.push(
+      `MARKETO_MAX_CALLS_PER_20S=${config.delivery.maxCallsPer20Seconds} is above Marketo's limit of ${CONFIG_DEFAULTS.maxCallsPer20Seconds} calls per 20 s per instance; unset it unless Marketo raised the limit for this instance.`,
+    );
+  }
+  return warnings;
+}
+
 function readAbuseSettings(env: Env): AbuseSettings {
   const minFillMs = readOptional(env, 'LEADSYNC_MIN_FILL_MS');
 

@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
 import { createApp, createCallLimiter, DEFAULT_MAX_BODY_BYTES } from '../app.js';
-import { loadConfig, type Env, type ProxyConfig } from '../config.js';
+import { callLimitWarnings, loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { KeyedLock } from '../delivery/keyed-lock.js';
 import { QuotaGate } from '../delivery/quota-gate.js';
 import { ConfigError, FormsConfigError, LeadsyncError } from '../errors.js';
@@ -84,9 +84,9 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
       await drain?.stop();
       prepared.outbox?.close();
       nodeFetch?.close();
-      log.log('info', 'Proxy stopped', { url });
-      // Writes the counts of repeated warnings and errors still held back.
+      // Writes the counts of repeated warnings and errors still held back, before the last line.
       if ('flush' in log && typeof log.flush === 'function') log.flush();
+      log.log('info', 'Proxy stopped', { url });
     });
 
   return {
@@ -133,6 +133,7 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   const env = options.env ?? process.env;
   const log = options.log ?? createStdoutLogger();
   const config = loadConfig(env);
+  for (const warning of callLimitWarnings(config)) log.log('warn', warning);
 
   const formsPath = resolve(config.formsPath ?? DEFAULT_FORMS_PATH);
   const forms = await readForms(formsPath, config);

@@ -2,7 +2,7 @@ import formsDocument from 'leadsync-forms';
 import { getConnInfo } from 'hono/cloudflare-workers';
 
 import { createApp } from '../app.js';
-import { loadConfig, type Env, type ProxyConfig } from '../config.js';
+import { callLimitWarnings, loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { LeadsyncError } from '../errors.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { createJsonLogger, type Logger } from '../log.js';
@@ -101,6 +101,7 @@ function setupFor(env: WorkerBindings): Setup {
 function buildSetup(env: WorkerBindings): Setup {
   try {
     const config = loadConfig(readStringVars(env));
+    for (const warning of callLimitWarnings(config)) log.log('warn', warning);
     const forms = parseForms(formsDocument, { api: config.marketo.api, source: 'bundled forms (leadsync-forms)' });
 
     const store = new DurableStore(env.STORE_ENTRIES);
