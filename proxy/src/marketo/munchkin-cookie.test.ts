@@ -14,6 +14,12 @@ describe('checkMunchkinCookie', () => {
     expect(checkMunchkinCookie(cookie, MUNCHKIN_ID)).toEqual({ outcome: 'associated', cookie });
   });
 
+  it('sends a lower-case Munchkin id in upper case', () => {
+    const check = checkMunchkinCookie('id:123-abc-456&token:_mch-example.test-1700000000000-12346', '123-ABC-456');
+
+    expect(check).toEqual({ outcome: 'associated', cookie: 'id:123-ABC-456&token:_mch-example.test-1700000000000-12346' });
+  });
+
   it('trims surrounding whitespace', () => {
     const cookie = 'id:123-ABC-456&token:_mch-example.test-1700000000000-12345';
     expect(checkMunchkinCookie(` ${cookie} `, MUNCHKIN_ID)).toEqual({ outcome: 'associated', cookie });

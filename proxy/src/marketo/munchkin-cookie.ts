@@ -40,5 +40,8 @@ export function checkMunchkinCookie(value: unknown, munchkinId: string): CookieC
   if (match?.[1] === undefined) return { outcome: 'malformed' };
   if (match[1].toUpperCase() !== munchkinId.toUpperCase()) return { outcome: 'other_instance', instance: match[1] };
 
-  return { outcome: 'associated', cookie };
+  // The id is sent as configured, in upper case, and the token as the browser stored it. The
+  // emulator's Associate Lead rejects a lower-case id as an invalid cookie (1012).
+  // NOTE: whether live Marketo does the same is not documented.
+  return { outcome: 'associated', cookie: `id:${munchkinId}${cookie.slice(`id:${match[1]}`.length)}` };
 }
