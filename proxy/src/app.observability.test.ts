@@ -153,6 +153,38 @@ describe('app /healthz and /metrics', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('reports the last Marketo call on /healthz', async () => {
+    const { app } = createHarness();
+    await postSubmission(app, submission());
+
+    const body = (await (await app.request('/healthz')).json()) as { status: string; marketo: Record<string, unknown> };
+
+    expect(body.status).toBe('ok');
+    expect(body.marketo).toEqual({ lastCall: 'ok', at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+  });
+
+  it('reports a rejected Marketo call on /healthz', async () => {
+    const { app } = createHarness({ replies: [{ status: 500, body: faultReply(20014, 'Authentication failed', 'Authentication failed') }] });
+    const response = await postSubmission(app, submission());
+
+    const body = (await (await app.request('/healthz')).json()) as { status: string; marketo: Record<string, unknown> };
+
+    expect(response.status).toBe(502);
+    expect(body.status).toBe('ok');
+    expect(body.marketo).toMatchObject({ lastCall: 'failed', code: 'upstream_auth', faultCode: 20014 });
+  });
+
+  it('reports the quota pause on /healthz', async () => {
+    const { app, upstream } = createHarness({ replies: [{ status: 500, body: faultReply(20015, 'Request Limit Exceeded', 'Request Limit Exceeded') }] });
+    await postSubmission(app, submission());
+    await postSubmission(app, submission());
+
+    const body = (await (await app.request('/healthz')).json()) as { marketo: Record<string, unknown> };
+
+    expect(upstream.calls).toBe(1);
+    expect(body.marketo).toMatchObject({ lastCall: 'failed', faultCode: 20015, quotaPausedUntil: expect.stringMatching(/T/) });
+  });
+
   it('serves submissions, latency, retries, queue depth and in-flight as Prometheus text', async () => {
     const { app } = createHarness({ replies: [{ status: 500, body: faultReply(10001, 'Internal Error', 'Boom') }, { status: 200, body: successReply(1) }] });
     await postSubmission(app, submission());

@@ -7,6 +7,7 @@ import { createDeliver } from './delivery/deliver.js';
 import type { KeyedLock } from './delivery/keyed-lock.js';
 import { IdempotencyGuard } from './delivery/idempotency.js';
 import { limitFetch } from './delivery/limit-fetch.js';
+import { MarketoStatus, type MarketoCallReport } from './delivery/marketo-status.js';
 import { QuotaGate } from './delivery/quota-gate.js';
 import { retryAfterSeconds } from './delivery/retry-after.js';
 import { createRetryPolicy, type RetryPolicy } from './delivery/retry-policy.js';
@@ -71,6 +72,8 @@ export interface AppDeps {
   emailLock?: Pick<KeyedLock, 'run'>;
   /** Daily-quota state; the outbox drain on Node shares it with the app. Default: a new `QuotaGate`. */
   quotaGate?: QuotaGate;
+  /** Outcome of the last delivery to Marketo for `/healthz`, shared with the drain. Default: a new `MarketoStatus`. */
+  marketoStatus?: MarketoStatus;
   /** Serializes repeats of one submissionId across instances. Default: none, so repeats join within one process only. */
   idempotencyLock?: Pick<KeyedLock, 'run'>;
   /** Dead letters for the admin routes, which exist when `config.adminToken` is set too. Default: none. */
@@ -115,6 +118,7 @@ export function createApp(deps: AppDeps) {
 
   const limiter = deps.limiter ?? createCallLimiter(config);
   const quotaGate = deps.quotaGate ?? new QuotaGate({ log });
+  const marketoStatus = deps.marketoStatus ?? new MarketoStatus();
   const metrics = createProxyMetrics(() => limiter.load, () => quotaGate.closedUntil);
   const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), {
     limiter,
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps) {
     retries: metrics.upstreamRetries,
     lock: deps.emailLock,
     quotaGate,
+    status: marketoStatus,
   });
 
   const counterStore = deps.counterStore ?? new MemoryStore();
@@ -157,7 +162,9 @@ export function createApp(deps: AppDeps) {
   app.use(assignRequestId());
 
   // Hono serves HEAD with a route's GET handler, so every GET route allows HEAD too.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // The process is healthy whatever Marketo does. `marketo` shows an operator how the last
+  // delivery ended, because visitors get `202 queued` either way.
+  app.get('/healthz', (c) => c.json(healthReport(marketoStatus.report, quotaGate.closedUntil)));
   app.all('/healthz', methodNotAllowed(['GET', 'HEAD']));
 
   if (config.metricsToken !== undefined) {
@@ -209,6 +216,13 @@ export function createApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+/** Builds the `/healthz` body: `marketo` appears once a delivery reached Marketo or the quota pause began. */
+function healthReport(lastCall: MarketoCallReport | undefined, quotaPausedUntil: number) {
+  const paused = quotaPausedUntil > 0 ? { quotaPausedUntil: new Date(quotaPausedUntil).toISOString() } : {};
+  if (lastCall === undefined && quotaPausedUntil === 0) return { status: 'ok' };
+  return { status: 'ok', marketo: { ...lastCall, ...paused } };
 }
 
 /** Creates the in-process limiter with `config.delivery` limits; the outbox drain on Node shares it with the app. */

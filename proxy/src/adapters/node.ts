@@ -11,6 +11,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp, createCallLimiter, DEFAULT_MAX_BODY_BYTES } from '../app.js';
 import { callLimitWarnings, loadConfig, type Env, type ProxyConfig } from '../config.js';
 import { KeyedLock } from '../delivery/keyed-lock.js';
+import { MarketoStatus } from '../delivery/marketo-status.js';
 import { QuotaGate } from '../delivery/quota-gate.js';
 import { ConfigError, FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
@@ -139,10 +140,12 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   const forms = await readForms(formsPath, config);
   const widgetPath = resolve(env.LEADSYNC_WIDGET_PATH?.trim() || DEFAULT_WIDGET_PATH);
 
-  // Live submissions and the outbox drain share one limiter, one per-e-mail lock and the quota state.
+  // Live submissions and the outbox drain share one limiter, one per-e-mail lock, the quota state
+  // and the record of the last Marketo call.
   const limiter = createCallLimiter(config);
   const emailLock = new KeyedLock();
   const quotaGate = new QuotaGate({ log });
+  const marketoStatus = new MarketoStatus();
   const openOutbox = options.openOutbox ?? ((path: string) => new SqliteOutbox({ path, log }));
   const outbox = openOutbox === false ? undefined : openOutbox(resolve(config.outbox.path ?? DEFAULT_OUTBOX_PATH));
 
@@ -155,10 +158,11 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
     limiter,
     emailLock,
     quotaGate,
+    marketoStatus,
     ...(outbox && { outbox, deadLetters: outbox, outboxStats: () => outbox.stats() }),
     ...(options.fetch && { fetch: options.fetch }),
   });
-  const deliverEntry = createOutboxDeliver({ config, limiter, lock: emailLock, quotaGate, log, ...(options.fetch && { fetch: options.fetch }) });
+  const deliverEntry = createOutboxDeliver({ config, limiter, lock: emailLock, quotaGate, marketoStatus, log, ...(options.fetch && { fetch: options.fetch }) });
 
   return { app, config, log, forms, formsPath, outbox, deliverEntry };
 }

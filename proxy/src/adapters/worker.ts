@@ -6,6 +6,7 @@ import { callLimitWarnings, loadConfig, type Env, type ProxyConfig } from '../co
 import { LeadsyncError } from '../errors.js';
 import { parseForms } from '../forms/parse-forms.js';
 import { createJsonLogger, type Logger } from '../log.js';
+import { MarketoStatus } from '../delivery/marketo-status.js';
 import { QuotaGate } from '../delivery/quota-gate.js';
 import { createOutboxDeliver } from '../outbox/create-outbox-deliver.js';
 import { DeadLetterObject, DurableDeadLetterStore } from '../outbox/durable-dead-letters.js';
@@ -115,6 +116,7 @@ function buildSetup(env: WorkerBindings): Setup {
     });
     const deadLetters = new DurableDeadLetterStore(env.DEAD_LETTERS, env.OUTBOX_QUEUE);
     const quotaGate = new QuotaGate({ log });
+    const marketoStatus = new MarketoStatus();
 
     const app = createApp({
       config,
@@ -125,6 +127,7 @@ function buildSetup(env: WorkerBindings): Setup {
       limiter,
       emailLock: locks,
       quotaGate,
+      marketoStatus,
       idempotencyLock: locks,
       counterStore: store,
       idempotencyStore: store,
@@ -132,7 +135,7 @@ function buildSetup(env: WorkerBindings): Setup {
       deadLetters,
       outboxStats: () => deadLetters.stats(),
     });
-    const deliverEntry = createOutboxDeliver({ config, limiter, lock: locks, quotaGate, log });
+    const deliverEntry = createOutboxDeliver({ config, limiter, lock: locks, quotaGate, marketoStatus, log });
 
     log.log('info', 'Proxy started', { runtime: 'workers', api: config.marketo.api, forms: forms.size, basePath: config.basePath });
     return { config, app, deadLetters, deliverEntry };

@@ -4,6 +4,7 @@ import { associationErrorOf } from '../marketo/rest/associate-lead.js';
 import type { LeadSync, LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import type { Counter } from '../observability/metrics.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { MarketoStatus } from './marketo-status.js';
 import type { QuotaGate } from './quota-gate.js';
 import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
 
@@ -45,6 +46,8 @@ export interface DeliverOptions {
   retries?: Counter;
   /** Holds every call after a daily-quota error until the quota resets. Default: none. */
   quotaGate?: Pick<QuotaGate, 'check' | 'observe'>;
+  /** Records how each delivery to Marketo ended, for `/healthz`. Default: none. */
+  status?: Pick<MarketoStatus, 'recordSuccess' | 'recordFailure'>;
   /** Clock in ms. Default `Date.now`. */
   now?: () => number;
 }
@@ -78,11 +81,13 @@ export function createDeliver(options: DeliverOptions): Deliver {
         options.quotaGate?.check();
         const outcome = await options.transport.syncLead(lead, { signal, log });
         options.quotaGate?.observe(associationErrorOf(outcome));
+        options.status?.recordSuccess();
         return { ok: true, outcome, attempts: attempt };
       } catch (error) {
         options.quotaGate?.observe(error);
         const decision = policy.decide(error, attempt, reasons);
         if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) {
+          options.status?.recordFailure(error);
           return { ok: false, error, retryable: error instanceof LeadsyncError && error.retryable, attempts: attempt };
         }
 

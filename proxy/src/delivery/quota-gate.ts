@@ -2,6 +2,11 @@ import { MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { msUntilQuotaReset } from '../outbox/retry-schedule.js';
 
+/** The daily-quota error of a call the proxy held back: it was never sent to Marketo. */
+export class QuotaPausedError extends MarketoError {
+  override name = 'QuotaPausedError';
+}
+
 /**
  * The state of Marketo's daily API quota, as the proxy's last calls reported it. After a call fails with the daily-quota
  * error (SOAP 20015, REST 607), every further call would fail the same way until the quota resets
@@ -27,12 +32,12 @@ export class QuotaGate {
     return this.#closedUntil > this.#now() ? this.#closedUntil : 0;
   }
 
-  /** Throws the daily-quota `MarketoError` while the gate is closed. */
+  /** Throws `QuotaPausedError`, a daily-quota `MarketoError`, while the gate is closed. */
   check(): void {
     const closedUntil = this.closedUntil;
     if (closedUntil === 0) return;
 
-    throw new MarketoError(
+    throw new QuotaPausedError(
       `Marketo's daily API quota is used up, so the proxy sends no calls until it resets at ${new Date(closedUntil).toISOString()} (midnight US Central time).`,
       { kind: 'quota', retryable: true },
     );
@@ -40,7 +45,7 @@ export class QuotaGate {
 
   /** Closes the gate until the next quota reset when `error` is Marketo's daily-quota error. */
   observe(error: unknown): void {
-    if (!(error instanceof MarketoError) || error.kind !== 'quota' || error.faultCode === undefined) return;
+    if (!(error instanceof MarketoError) || error.kind !== 'quota' || error instanceof QuotaPausedError) return;
 
     const now = this.#now();
     const wasOpen = this.#closedUntil <= now;

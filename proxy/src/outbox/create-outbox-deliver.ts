@@ -4,6 +4,7 @@ import type { CallLimiter } from '../delivery/call-limiter.js';
 import { createDeliver } from '../delivery/deliver.js';
 import type { KeyedLock } from '../delivery/keyed-lock.js';
 import { limitFetch } from '../delivery/limit-fetch.js';
+import type { MarketoStatus } from '../delivery/marketo-status.js';
 import type { QuotaGate } from '../delivery/quota-gate.js';
 import { LeadsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -23,6 +24,8 @@ export interface OutboxDeliverOptions {
   log: Logger;
   /** The app's daily-quota state, so the drain sends nothing while the quota is used up. */
   quotaGate?: QuotaGate;
+  /** The app's record of the last delivery to Marketo, for `/healthz`. */
+  marketoStatus?: MarketoStatus;
   /** Upstream fetch. Default `globalThis.fetch`. */
   fetch?: UpstreamFetch;
   /** Clock in ms since the epoch, for the association jobs deliveries leave. Default `Date.now`. */
@@ -55,6 +58,7 @@ export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry
     lock: options.lock,
     budgetMs: config.delivery.deliveryTimeoutMs,
     ...(options.quotaGate && { quotaGate: options.quotaGate }),
+    ...(options.marketoStatus && { status: options.marketoStatus }),
   });
 
   async function deliverLead(entry: DeliveryEntry, log: Logger): Promise<FollowUp | undefined> {

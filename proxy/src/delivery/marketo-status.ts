@@ -1,0 +1,51 @@
+import { MarketoError } from '../errors.js';
+import { QuotaPausedError } from './quota-gate.js';
+
+/** The outcome of the last delivery that reached Marketo, as `/healthz` reports it. */
+export interface MarketoCallReport {
+  lastCall: 'ok' | 'failed';
+  /** ISO time of that outcome. */
+  at: string;
+  /** The proxy's error code of a failed call, e.g. `upstream_auth`. */
+  code?: string;
+  /** Marketo's own fault or error code, when its reply carried one. */
+  faultCode?: number;
+}
+
+/**
+ * Remembers how the last delivery to Marketo ended, so an operator sees on `/healthz` that
+ * submissions are being stored instead of delivered, e.g. after the credentials changed, while
+ * visitors still get `202 queued`. Only outcomes of calls that reached Marketo or the network
+ * count: a wait for a call slot or the quota pause sends nothing.
+ */
+export class MarketoStatus {
+  readonly #now: () => number;
+  #last: MarketoCallReport | undefined;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The last outcome; undefined before the first call. */
+  get report(): MarketoCallReport | undefined {
+    return this.#last;
+  }
+
+  recordSuccess(): void {
+    this.#last = { lastCall: 'ok', at: new Date(this.#now()).toISOString() };
+  }
+
+  /**
+   * Records `error` when it is a `MarketoError` of a call that was sent. Other failures, and the
+   * quota pause, say nothing new about Marketo.
+   */
+  recordFailure(error: unknown): void {
+    if (!(error instanceof MarketoError) || error instanceof QuotaPausedError) return;
+    this.#last = {
+      lastCall: 'failed',
+      at: new Date(this.#now()).toISOString(),
+      code: error.code,
+      ...(error.faultCode !== undefined && { faultCode: error.faultCode }),
+    };
+  }
+}
