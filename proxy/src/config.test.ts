@@ -95,6 +95,24 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('loadConfig with several problems', () => {
+  it('reports all of them in one error', () => {
+    const error = configError({ ...SOAP_ENV, MARKETO_MUNCHKIN_ID: 'nope', PORT: 'eighty', ALLOWED_ORIGINS: '' });
+
+    expect(error.problems.map((problem) => problem.variable)).toEqual(['MARKETO_MUNCHKIN_ID', 'ALLOWED_ORIGINS', 'PORT']);
+    expect(error.variable).toBe('MARKETO_MUNCHKIN_ID');
+    expect(error.message).toMatch(/^The configuration has 3 problems:\n- MARKETO_MUNCHKIN_ID /);
+    expect(error.message).toContain('\n- PORT is invalid');
+  });
+
+  it('throws a single problem as it is', () => {
+    const error = configError({ ...SOAP_ENV, PORT: 'eighty' });
+
+    expect(error.problems).toEqual([]);
+    expect(error.message).toMatch(/^PORT is invalid/);
+  });
+});
+
 describe('callLimitWarnings', () => {
   it('is empty for the defaults', () => {
     expect(callLimitWarnings(loadConfig(SOAP_ENV))).toEqual([]);

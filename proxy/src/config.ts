@@ -143,24 +143,49 @@ const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
  * `createTransport`, not here.
  */
 export function loadConfig(env: Env): ProxyConfig {
-  const api = readApi(env);
-  const marketo: MarketoSettings = api === 'soap' ? { api, soap: readSoapSettings(env) } : { api, rest: readRestSettings(env) };
+  // Each setting is read even after a problem, so one start reports the problems of all of them.
+  // NOTE: within a group, such as the SOAP or REST settings, only the first problem is reported.
+  const problems: ConfigError[] = [];
+  function read<T>(reader: () => T): T {
+    try {
+      return reader();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(error);
+      return undefined as T;
+    }
+  }
 
-  return {
+  const api = read(() => readApi(env));
+  const marketo = read((): MarketoSettings | undefined => {
+    if (api === undefined) return undefined;
+    return api === 'soap' ? { api, soap: readSoapSettings(env) } : { api, rest: readRestSettings(env) };
+  });
+
+  const config = {
     marketo,
-    munchkinId: readMunchkinId(env),
-    timeoutMs: readInteger(env, 'MARKETO_TIMEOUT_MS', { min: 1, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.timeoutMs }),
-    allowedOrigins: readAllowedOrigins(env),
+    munchkinId: read(() => readMunchkinId(env)),
+    timeoutMs: read(() => readInteger(env, 'MARKETO_TIMEOUT_MS', { min: 1, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.timeoutMs })),
+    allowedOrigins: read(() => readAllowedOrigins(env)),
     formsPath: readOptional(env, 'LEADSYNC_CONFIG'),
-    basePath: readBasePath(env),
+    basePath: read(() => readBasePath(env)),
     host: readOptional(env, 'HOST') ?? CONFIG_DEFAULTS.host,
-    port: readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port }),
-    abuse: readAbuseSettings(env),
-    delivery: readDeliverySettings(env),
-    outbox: readOutboxSettings(env),
-    adminToken: readBearerToken(env, 'LEADSYNC_ADMIN_TOKEN'),
-    metricsToken: readBearerToken(env, 'LEADSYNC_METRICS_TOKEN'),
+    port: read(() => readInteger(env, 'PORT', { min: 0, max: 65_535, fallback: CONFIG_DEFAULTS.port })),
+    abuse: read(() => readAbuseSettings(env)),
+    delivery: read(() => readDeliverySettings(env)),
+    outbox: read(() => readOutboxSettings(env)),
+    adminToken: read(() => readBearerToken(env, 'LEADSYNC_ADMIN_TOKEN')),
+    metricsToken: read(() => readBearerToken(env, 'LEADSYNC_METRICS_TOKEN')),
   };
+
+  const [first] = problems;
+  if (first === undefined) return config as ProxyConfig;
+  if (problems.length === 1) throw first;
+  throw new ConfigError(
+    first.variable,
+    `The configuration has ${problems.length} problems:\n${problems.map((problem) => `- ${problem.message}`).join('\n')}`,
+    { problems },
+  );
 }
 
 function readOutboxSettings(env: Env): OutboxSettings {

@@ -39,11 +39,15 @@ export class LeadsyncError extends Error {
 /** Invalid or missing environment configuration, raised at start. */
 export class ConfigError extends LeadsyncError {
   override name = 'ConfigError';
+  /** The variable to fix; with several problems, the first one's. */
   readonly variable: string;
+  /** Each problem on its own when one start found several; empty otherwise. */
+  readonly problems: readonly ConfigError[];
 
-  constructor(variable: string, message: string, options: { cause?: unknown } = {}) {
-    super('invalid_config', message, options);
+  constructor(variable: string, message: string, options: { cause?: unknown; problems?: readonly ConfigError[] } = {}) {
+    super('invalid_config', message, { cause: options.cause });
     this.variable = variable;
+    this.problems = options.problems ?? [];
   }
 }
 
