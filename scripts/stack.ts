@@ -123,10 +123,15 @@ async function waitForUrl(name: string, url: string, child: ChildProcess, timeou
   throw new Error(`${name} did not respond at ${url} within ${timeoutMs} ms`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+// The proxy's default delivery budget (LEADSYNC_DELIVERY_TIMEOUT_MS); it waits that long plus 2 s
+// for submissions in flight when it stops.
+const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
+
+/** Sends SIGTERM, and SIGKILL if the child is still running after `graceMs`. */
+function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
-    const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const killTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(killTimer);
       resolveStop();
@@ -140,10 +145,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const children: ChildProcess[] = [];
   let demo: RunningServer | undefined;
+  const proxyGraceMs = (Number(env.LEADSYNC_DELIVERY_TIMEOUT_MS) || DEFAULT_DELIVERY_TIMEOUT_MS) + 5_000;
 
+  // The proxy stops first, while the emulator still answers, and gets the time it takes to
+  // answer or store the submissions in flight; a SIGKILL before that would lose them.
   const stop = async () => {
     await demo?.close();
-    await Promise.all(children.map(stopChild));
+    const [emulator, proxy] = children;
+    if (proxy !== undefined) await stopChild(proxy, proxyGraceMs);
+    if (emulator !== undefined) await stopChild(emulator);
   };
 
   try {
