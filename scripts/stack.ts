@@ -123,8 +123,8 @@ async function waitForUrl(name: string, url: string, child: ChildProcess, timeou
   throw new Error(`${name} did not respond at ${url} within ${timeoutMs} ms`);
 }
 
-// The proxy's default delivery budget (LEADSYNC_DELIVERY_TIMEOUT_MS); it waits that long plus 2 s
-// for submissions in flight when it stops.
+// The proxy's default delivery budget (LEADSYNC_DELIVERY_TIMEOUT_MS). A stopping proxy waits that
+// long plus 2 s for submissions in flight.
 const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
 
 /** Sends SIGTERM, and SIGKILL if the child is still running after `graceMs`. */
@@ -147,8 +147,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   let demo: RunningServer | undefined;
   const proxyGraceMs = (Number(env.LEADSYNC_DELIVERY_TIMEOUT_MS) || DEFAULT_DELIVERY_TIMEOUT_MS) + 5_000;
 
-  // The proxy stops first, while the emulator still answers, and gets the time it takes to
-  // answer or store the submissions in flight; a SIGKILL before that would lose them.
+  // The proxy stops first, while the emulator still runs, and gets the time it needs to deliver
+  // or store the submissions in flight. A SIGKILL before that would lose them.
   const stop = async () => {
     await demo?.close();
     const [emulator, proxy] = children;
