@@ -62,7 +62,9 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
       const holdMs = hold === 0 ? 0 : Math.max(hold, startedAt + 2 * hold - now());
       if (holdMs > 0) {
         // Released in the background: the caller learns of the failure now.
-        setTimeout(() => void Promise.resolve(release()).catch(() => undefined), holdMs).unref?.();
+        const timer: unknown = setTimeout(() => void Promise.resolve(release()).catch(() => undefined), holdMs);
+        // On Node the held slot does not keep the process alive; Workers timers are numbers.
+        if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
       } else {
         await release();
       }
