@@ -249,6 +249,7 @@ async function main(): Promise<void> {
         RATE_LIMIT_PER_EMAIL: '0',
         MARKETO_MAX_CONCURRENT_CALLS: '1000',
         MARKETO_MAX_CALLS_PER_20S: '1000000',
+        MARKETO_DAILY_QUOTA: '0',
         LEADSYNC_OUTBOX_PATH: join(directory, 'outbox.sqlite'),
       }, logFile),
       'pass-through': await startServer('pass-through', { BENCH_SOAP_ENDPOINT: soapEndpoint }, logFile),

@@ -172,6 +172,18 @@ describe('app call limiter', () => {
     expect(upstream.calls()).toBe(1);
   });
 
+  it('holds calls past MARKETO_DAILY_QUOTA until the reset', async () => {
+    const { app, upstream } = createHarness({ env: { MARKETO_DAILY_QUOTA: '2' } });
+
+    const statuses = [];
+    for (let index = 0; index < 3; index += 1) {
+      statuses.push((await postSubmission(app, submission({ fields: { email: `q${index}@example.test` } }))).status);
+    }
+
+    expect(statuses).toEqual([200, 200, 503]);
+    expect(upstream.calls).toBe(2);
+  });
+
   it('holds calls beyond the rate limit instead of sending them', async () => {
     const { app, upstream } = createHarness({ env: { MARKETO_MAX_CALLS_PER_20S: '2', LEADSYNC_QUEUE_TIMEOUT_MS: '100' } });
 

@@ -117,13 +117,14 @@ export function createApp(deps: AppDeps) {
   const { config, forms } = deps;
 
   const limiter = deps.limiter ?? createCallLimiter(config);
-  const quotaGate = deps.quotaGate ?? new QuotaGate({ log });
+  const quotaGate = deps.quotaGate ?? new QuotaGate({ log, dailyBudget: config.delivery.dailyQuota });
   const marketoStatus = deps.marketoStatus ?? new MarketoStatus();
   const metrics = createProxyMetrics(() => limiter.load, () => quotaGate.closedUntil);
   const upstreamFetch = limitFetch(deps.fetch ?? globalThis.fetch.bind(globalThis), {
     limiter,
     durations: metrics.upstreamDuration,
     abandonedHoldMs: config.timeoutMs,
+    quotaGate,
   });
   const transport = deps.transport ?? createTransport(config, { fetch: upstreamFetch, now: deps.now, log });
   const deliver = createDeliver({

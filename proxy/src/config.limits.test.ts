@@ -86,7 +86,7 @@ describe('loadConfig abuse settings', () => {
 
 describe('loadConfig delivery settings', () => {
   it('applies Marketo limits and the budgets by default', () => {
-    expect(loadConfig(ENV).delivery).toEqual({ maxConcurrentCalls: 10, maxCallsPer20Seconds: 100, queueTimeoutMs: 5000, deliveryTimeoutMs: 30_000 });
+    expect(loadConfig(ENV).delivery).toEqual({ maxConcurrentCalls: 10, maxCallsPer20Seconds: 100, dailyQuota: 10_000, queueTimeoutMs: 5000, deliveryTimeoutMs: 30_000 });
   });
 
   it('reads every variable', () => {
@@ -94,16 +94,18 @@ describe('loadConfig delivery settings', () => {
       ...ENV,
       MARKETO_MAX_CONCURRENT_CALLS: '5',
       MARKETO_MAX_CALLS_PER_20S: '50',
+      MARKETO_DAILY_QUOTA: '40000',
       LEADSYNC_QUEUE_TIMEOUT_MS: '2000',
       LEADSYNC_DELIVERY_TIMEOUT_MS: '15000',
     });
 
-    expect(config.delivery).toEqual({ maxConcurrentCalls: 5, maxCallsPer20Seconds: 50, queueTimeoutMs: 2000, deliveryTimeoutMs: 15_000 });
+    expect(config.delivery).toEqual({ maxConcurrentCalls: 5, maxCallsPer20Seconds: 50, dailyQuota: 40_000, queueTimeoutMs: 2000, deliveryTimeoutMs: 15_000 });
   });
 
   it.each([
     [{ MARKETO_MAX_CONCURRENT_CALLS: '0' }, 'MARKETO_MAX_CONCURRENT_CALLS'],
     [{ MARKETO_MAX_CALLS_PER_20S: '1e3' }, 'MARKETO_MAX_CALLS_PER_20S'],
+    [{ MARKETO_DAILY_QUOTA: '-1' }, 'MARKETO_DAILY_QUOTA'],
     [{ LEADSYNC_QUEUE_TIMEOUT_MS: '5s' }, 'LEADSYNC_QUEUE_TIMEOUT_MS'],
     [{ LEADSYNC_DELIVERY_TIMEOUT_MS: '500' }, 'LEADSYNC_DELIVERY_TIMEOUT_MS'],
   ])('rejects %j naming the variable', (env, variable) => {

@@ -94,6 +94,8 @@ export interface DeliverySettings {
   maxConcurrentCalls: number;
   /** Marketo calls per 20 seconds; Marketo allows 100 per instance, shared by all its integrations. */
   maxCallsPer20Seconds: number;
+  /** Marketo calls per quota day before the proxy holds the rest until the reset; 0 counts none. */
+  dailyQuota: number;
   /** How long a call may wait for a free slot, in milliseconds. */
   queueTimeoutMs: number;
   /** Budget of one delivery with its retries and waits, in milliseconds. */
@@ -114,6 +116,8 @@ export const CONFIG_DEFAULTS = {
   // Marketo's documented per-instance limits.
   maxConcurrentCalls: 10,
   maxCallsPer20Seconds: 100,
+  // Every Marketo instance has at least 10,000 API calls a day; most have 50,000.
+  dailyQuota: 10_000,
   // The queue wait ends before the widget's 10-second request timeout. The delivery budget
   // leaves room for the retries, because a widget retry with the same submissionId joins the
   // running delivery instead of starting another.
@@ -262,6 +266,7 @@ function readDeliverySettings(env: Env): DeliverySettings {
   return {
     maxConcurrentCalls: readInteger(env, 'MARKETO_MAX_CONCURRENT_CALLS', { min: 1, max: 1_000, fallback: CONFIG_DEFAULTS.maxConcurrentCalls }),
     maxCallsPer20Seconds: readInteger(env, 'MARKETO_MAX_CALLS_PER_20S', { min: 1, max: 1_000_000, fallback: CONFIG_DEFAULTS.maxCallsPer20Seconds }),
+    dailyQuota: readInteger(env, 'MARKETO_DAILY_QUOTA', { min: 0, max: 100_000_000, fallback: CONFIG_DEFAULTS.dailyQuota }),
     queueTimeoutMs: readInteger(env, 'LEADSYNC_QUEUE_TIMEOUT_MS', { min: 0, max: MAX_TIMEOUT_MS, fallback: CONFIG_DEFAULTS.queueTimeoutMs }),
     deliveryTimeoutMs: readInteger(env, 'LEADSYNC_DELIVERY_TIMEOUT_MS', { min: 1_000, max: 300_000, fallback: CONFIG_DEFAULTS.deliveryTimeoutMs }),
   };

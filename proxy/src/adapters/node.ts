@@ -144,7 +144,7 @@ export async function prepareProxy(options: PrepareProxyOptions = {}): Promise<P
   // and the record of the last Marketo call.
   const limiter = createCallLimiter(config);
   const emailLock = new KeyedLock();
-  const quotaGate = new QuotaGate({ log });
+  const quotaGate = new QuotaGate({ log, dailyBudget: config.delivery.dailyQuota });
   const marketoStatus = new MarketoStatus();
   const openOutbox = options.openOutbox ?? ((path: string) => new SqliteOutbox({ path, log }));
   const outbox = openOutbox === false ? undefined : openOutbox(resolve(config.outbox.path ?? DEFAULT_OUTBOX_PATH));

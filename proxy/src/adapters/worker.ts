@@ -115,7 +115,7 @@ function buildSetup(env: WorkerBindings): Setup {
       queueTimeoutMs: config.delivery.queueTimeoutMs,
     });
     const deadLetters = new DurableDeadLetterStore(env.DEAD_LETTERS, env.OUTBOX_QUEUE);
-    const quotaGate = new QuotaGate({ log });
+    const quotaGate = new QuotaGate({ log, dailyBudget: config.delivery.dailyQuota });
     const marketoStatus = new MarketoStatus();
 
     const app = createApp({

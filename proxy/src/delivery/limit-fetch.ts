@@ -2,6 +2,7 @@ import { CallSlotTimeoutError } from '../errors.js';
 import type { Histogram } from '../observability/metrics.js';
 import type { UpstreamFetch, UpstreamReply } from '../marketo/upstream-fetch.js';
 import type { CallLimiter } from './call-limiter.js';
+import type { QuotaGate } from './quota-gate.js';
 
 export interface LimitFetchOptions {
   /** `CallLimiter` in one process; `DurableCallLimiter` shares the limits across Workers isolates. */
@@ -20,6 +21,8 @@ export interface LimitFetchOptions {
    * frees when its lease in the limiter object ends.
    */
   abandonedHoldMs?: number;
+  /** Counts each request sent against the daily call budget. */
+  quotaGate?: Pick<QuotaGate, 'countCall'>;
 }
 
 /**
@@ -47,6 +50,7 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
       throw error;
     });
     const startedAt = now();
+    options.quotaGate?.countCall();
 
     try {
       const response = await fetchUpstream(url, init);

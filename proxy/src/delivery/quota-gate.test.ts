@@ -4,7 +4,7 @@ import { MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import { createDeliver } from './deliver.js';
-import { QuotaGate } from './quota-gate.js';
+import { QuotaGate, QuotaPausedError } from './quota-gate.js';
 
 // 2026-01-15 18:00 UTC is 12:00 in Chicago (CST, UTC-6): twelve hours before the quota resets.
 const NOON_IN_CHICAGO = Date.UTC(2026, 0, 15, 18, 0, 0);
@@ -78,6 +78,42 @@ describe('QuotaGate', () => {
 
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn', faultCode: 20015, resetAt: '2026-01-16T06:00:00.000Z' });
+  });
+});
+
+describe('QuotaGate daily budget', () => {
+  it('closes at the budget until the reset', () => {
+    const { log, lines } = recordingLogger();
+    const gate = new QuotaGate({ now: () => NOON_IN_CHICAGO, dailyBudget: 3, log });
+
+    gate.countCall();
+    gate.countCall();
+    const openBeforeLast = gate.closedUntil;
+    gate.countCall();
+
+    expect(openBeforeLast).toBe(0);
+    expect(gate.closedUntil).toBe(RESET);
+    expect(() => gate.check()).toThrow(QuotaPausedError);
+    expect(lines).toEqual([expect.objectContaining({ level: 'warn', calls: 3, resetAt: '2026-01-16T06:00:00.000Z' })]);
+  });
+
+  it('starts counting again after the reset', () => {
+    let now = NOON_IN_CHICAGO;
+    const gate = new QuotaGate({ now: () => now, dailyBudget: 2 });
+    gate.countCall();
+
+    now = RESET + 1;
+    gate.countCall();
+
+    expect(gate.closedUntil).toBe(0);
+  });
+
+  it('counts nothing with a budget of 0', () => {
+    const gate = new QuotaGate({ now: () => NOON_IN_CHICAGO, dailyBudget: 0 });
+
+    for (let call = 0; call < 100; call += 1) gate.countCall();
+
+    expect(gate.closedUntil).toBe(0);
   });
 });
 

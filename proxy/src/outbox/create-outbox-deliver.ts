@@ -45,7 +45,7 @@ export interface OutboxDeliverOptions {
 export function createOutboxDeliver(options: OutboxDeliverOptions): DeliverEntry {
   const { config } = options;
   const now = options.now ?? Date.now;
-  const upstreamFetch = limitFetch(options.fetch ?? globalThis.fetch.bind(globalThis), { limiter: options.limiter, abandonedHoldMs: config.timeoutMs });
+  const upstreamFetch = limitFetch(options.fetch ?? globalThis.fetch.bind(globalThis), { limiter: options.limiter, abandonedHoldMs: config.timeoutMs, ...(options.quotaGate && { quotaGate: options.quotaGate }) });
   // Built here rather than by createTransport, because association jobs need `associateCookie`.
   const rest =
     config.marketo.api === 'rest'
