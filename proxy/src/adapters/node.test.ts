@@ -388,6 +388,20 @@ describe('startProxy with requests Node rejects', () => {
     });
   });
 
+  it.each([
+    ['a Host with a space', 'GET /healthz HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n'],
+    ['the asterisk target', 'GET * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'],
+  ])('answers 400 with a JSON body for %s', async (_case, request) => {
+    const { logger } = recordingLogger();
+
+    await withProxy({ env: ENV, log: logger }, async (proxy) => {
+      const reply = await exchangeRaw(proxy.url, request);
+
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'invalid_request', message: expect.stringContaining('Host header is invalid') } });
+    });
+  });
+
   it('answers 431 with a JSON body for 20 KB of headers', async () => {
     const { logger } = recordingLogger();
 

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, RequestError as NodeServerRequestError, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 
 import { createApp, createCallLimiter, DEFAULT_MAX_BODY_BYTES } from '../app.js';
@@ -16,9 +16,9 @@ import { QuotaGate } from '../delivery/quota-gate.js';
 import { ConfigError, FormsConfigError, LeadsyncError } from '../errors.js';
 import type { FormCatalog } from '../forms/form-definition.js';
 import { parseForms } from '../forms/parse-forms.js';
-import { HEADERS_TOO_LARGE_BODY } from '../http/error-response.js';
+import { HEADERS_TOO_LARGE_BODY, INTERNAL_ERROR_BODY } from '../http/error-response.js';
 import type { RuntimeAddressReader } from '../middleware/client-address/index.js';
-import { createJsonLogger, type Logger } from '../log.js';
+import { createJsonLogger, maskEmailAddresses, type Logger } from '../log.js';
 import type { UpstreamFetch } from '../marketo/upstream-fetch.js';
 import { createBatchedLines, type BatchedLines } from '../observability/batched-lines.js';
 import type { StructuredLogger } from '../observability/logger.js';
@@ -67,7 +67,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   const { app, config, log, forms, formsPath } = prepared;
   const port = options.port ?? config.port;
 
-  const server = await listen(app.fetch, config.host, port).catch((error: unknown) => {
+  const server = await listen(app.fetch, config.host, port, log).catch((error: unknown) => {
     prepared.outbox?.close();
     throw describeListenError(error, config.host, port);
   });
@@ -237,11 +237,28 @@ function describeListenError(error: unknown, host: string, port: number): unknow
   return error;
 }
 
-function listen(fetchCallback: (request: Request) => Response | Promise<Response>, hostname: string, port: number): Promise<ServerType> {
+function listen(fetchCallback: (request: Request) => Response | Promise<Response>, hostname: string, port: number, log: Logger): Promise<ServerType> {
+  // @hono/node-server's `serve` answers a request it cannot turn into a URL (`Host: a b`,
+  // `GET *`) with an empty 400. Its listener with an error handler sends the JSON body.
+  const listener = getRequestListener(fetchCallback, { hostname, errorHandler: (error) => requestErrorResponse(error, log) });
   return new Promise((resolveServer, rejectServer) => {
-    const server = serve({ fetch: fetchCallback, hostname, port }, () => resolveServer(server));
+    const server = createServer(listener);
     server.once('error', rejectServer);
+    server.listen(port, hostname, () => resolveServer(server));
   });
+}
+
+/** Answers a request that failed before the app could run: 400 when its URL cannot be built, else 500. */
+function requestErrorResponse(error: unknown, log: Logger): Response {
+  const json = { 'Content-Type': 'application/json' };
+  if (error instanceof NodeServerRequestError) {
+    log.log('info', 'Rejected a request whose URL cannot be built', { code: 'invalid_request', error: truncate(error.message) });
+    const body = errorBody('invalid_request', 'The request target or Host header is invalid; send a path that starts with / and a Host of host[:port].');
+    return new Response(body, { status: 400, headers: json });
+  }
+
+  log.log('error', `Unexpected error before the app ran: ${maskEmailAddresses(error instanceof Error ? error.message : String(error))}`, { code: 'internal_error' });
+  return new Response(JSON.stringify(INTERNAL_ERROR_BODY), { status: 500, headers: json });
 }
 
 export interface NodeServerGuardOptions {
