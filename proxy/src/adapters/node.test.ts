@@ -233,6 +233,21 @@ describe('startProxy stopping with a submission in flight', () => {
     expect((await response).status).toBe(200);
   });
 
+  it('tells a kept-alive client to close its connection', async () => {
+    const proxy = await startProxy({ env: ENV, port: 0, log: recordingLogger().logger, fetch: slowUpstream(300, 'success') });
+    const body = JSON.stringify(SUBMISSION);
+    const request =
+      `POST /v1/forms/contact/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Origin: http://127.0.0.1:5173\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+    const reply = exchangeRaw(proxy.url, request, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await proxy.close();
+
+    expect(await reply).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await reply).toContain('Connection: close');
+  });
+
   it('stores a failing submission before it closes the outbox', async () => {
     const outboxPath = join(directory, 'stopping.sqlite');
     const env = { ...ENV, LEADSYNC_OUTBOX_PATH: outboxPath, LEADSYNC_DELIVERY_TIMEOUT_MS: '1000' };

@@ -72,6 +72,12 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
     throw describeListenError(error, config.host, port);
   });
   guardNodeServer(server as Server, { maxBodyBytes: DEFAULT_MAX_BODY_BYTES, log });
+  // Open connections, so a stop can ask the clients of kept-alive ones to close them.
+  const connections = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const address = server.address() as AddressInfo;
   const url = `http://${formatHost(config.host)}:${address.port}`;
   const drain = startDrain(prepared);
@@ -81,7 +87,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   // waits for the first instead of closing a closed server.
   let closing: Promise<void> | undefined;
   const close = () =>
-    closeServer(server, shutdownGraceMs(config)).then(async () => {
+    closeServer(server, shutdownGraceMs(config), connections).then(async () => {
       await drain?.stop();
       prepared.outbox?.close();
       nodeFetch?.close();
@@ -238,8 +244,8 @@ function describeListenError(error: unknown, host: string, port: number): unknow
 }
 
 function listen(fetchCallback: (request: Request) => Response | Promise<Response>, hostname: string, port: number, log: Logger): Promise<ServerType> {
-  // @hono/node-server's `serve` answers a request it cannot turn into a URL (`Host: a b`,
-  // `GET *`) with an empty 400. Its listener with an error handler sends the JSON body.
+  // For a request it cannot turn into a URL (`Host: a b`, `GET *`), @hono/node-server's `serve`
+  // sends an empty 400. Its listener with an error handler sends the JSON body.
   const listener = getRequestListener(fetchCallback, { hostname, errorHandler: (error) => requestErrorResponse(error, log) });
   return new Promise((resolveServer, rejectServer) => {
     const server = createServer(listener);
@@ -248,7 +254,7 @@ function listen(fetchCallback: (request: Request) => Response | Promise<Response
   });
 }
 
-/** Answers a request that failed before the app could run: 400 when its URL cannot be built, else 500. */
+/** Returns the response to a request that failed before the app ran: 400 when its URL cannot be built, else 500. */
 function requestErrorResponse(error: unknown, log: Logger): Response {
   const json = { 'Content-Type': 'application/json' };
   if (error instanceof NodeServerRequestError) {
@@ -293,7 +299,7 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
     server.emit('request', request, response);
   });
 
-  // Node answers an Expect other than 100-continue with an empty 417 unless a listener does.
+  // Without this listener, Node sends an empty 417 for an Expect other than 100-continue.
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const expectation = JSON.stringify(truncate(String(request.headers.expect ?? '')));
     const body = errorBody('expectation_failed', `Expect ${expectation} is not supported; send the request without Expect, or with Expect: 100-continue.`);
@@ -302,8 +308,8 @@ export function guardNodeServer(server: Server, options: NodeServerGuardOptions)
   });
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // The client hung up, mid-request or not (HPE_INVALID_EOF_STATE): nobody is left to read a
-    // reply, and the app logs a cut-off body as client_aborted.
+    // The client hung up, mid-request or not (HPE_INVALID_EOF_STATE), so no client reads a
+    // reply. The app logs a cut-off body as client_aborted.
     if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       socket.destroy();
       return;
@@ -402,8 +408,19 @@ const IDLE_SWEEP_MS = 50;
  * still open after `graceMs`. Cutting a running submission would lose its reply, and its outbox
  * entry too, because the outbox closes right after the server.
  */
-function closeServer(server: ServerType, graceMs: number): Promise<void> {
+function closeServer(server: ServerType, graceMs: number, connections: ReadonlySet<Duplex>): Promise<void> {
   const http = server as Server;
+
+  // Responses not yet begun, and requests still to come on a kept-alive connection, ask the
+  // client to close it, because a client that reuses a connection the sweep closes loses its request.
+  for (const socket of connections) {
+    const response = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (response && !response.headersSent) response.shouldKeepAlive = false;
+  }
+  http.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    response.shouldKeepAlive = false;
+  });
+
   return new Promise((resolveClose, rejectClose) => {
     const sweep = setInterval(() => http.closeIdleConnections(), IDLE_SWEEP_MS);
     const deadline = setTimeout(() => http.closeAllConnections(), graceMs);
@@ -455,14 +472,19 @@ async function main(): Promise<void> {
     return;
   }
 
-  const stop = () => {
+  // Every signal is handled, the second too: Node's default for a repeated SIGTERM or SIGINT
+  // would end the process at once and cut the requests the first one lets finish.
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) log.log('info', `Received ${signal} while stopping; still waiting for the requests in flight`, { signal });
     proxy.close().catch((error: unknown) => {
       log.log('error', `Proxy did not stop cleanly: ${String(error)}`);
       process.exitCode = 1;
     });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

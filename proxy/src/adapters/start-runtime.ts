@@ -83,14 +83,18 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<void> 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
   log.log('info', 'Proxy started', { url, runtime: options.runtime, api: config.marketo.api, forms: forms.size, formsPath });
 
-  const stop = async () => {
-    await server.stop(shutdownGraceMs(config));
-    await drain?.stop();
-    proxy.outbox?.close();
-    log.log('info', 'Proxy stopped', { url });
+  // A repeated signal waits for the same stop instead of ending the process with the default handler.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await server.stop(shutdownGraceMs(config));
+      await drain?.stop();
+      proxy.outbox?.close();
+      log.log('info', 'Proxy stopped', { url });
+    })();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** Waits for `stopping` or for `graceMs`, whichever ends first. */
