@@ -1,11 +1,11 @@
-import { DeliveryTimeoutError, LeadsyncError, MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, DeliveryTimeoutError, LeadsyncError, MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { associationErrorOf } from '../marketo/rest/associate-lead.js';
 import type { LeadSync, LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import type { Counter } from '../observability/metrics.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MarketoStatus } from './marketo-status.js';
-import type { QuotaGate } from './quota-gate.js';
+import { QuotaPausedError, type QuotaGate } from './quota-gate.js';
 import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
 
 /** Outcome of one delivery. A failure is returned, not thrown, so an outbox can take it. */
@@ -75,6 +75,15 @@ export function createDeliver(options: DeliverOptions): Deliver {
 
   async function attemptUntilDone(lead: LeadSync, signal: AbortSignal, deadlineAt: number, log: Logger): Promise<DeliveryResult> {
     const reasons: RetryReason[] = [];
+    // The last failure of a call that was sent. A later wait for a slot or the quota pause sends
+    // nothing, so the delivery fails with this real cause: the outbox counts the attempt, and
+    // /healthz shows the failure.
+    let sentFailure: unknown;
+    const failure = (error: unknown, attempt: number): DeliveryResult => {
+      const cause = sentFailure !== undefined && !wasSent(error) ? sentFailure : error;
+      options.status?.recordFailure(cause);
+      return { ok: false, error: cause, retryable: cause instanceof LeadsyncError && cause.retryable, attempts: attempt };
+    };
 
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -85,11 +94,9 @@ export function createDeliver(options: DeliverOptions): Deliver {
         return { ok: true, outcome, attempts: attempt };
       } catch (error) {
         options.quotaGate?.observe(error);
+        if (wasSent(error)) sentFailure = error;
         const decision = policy.decide(error, attempt, reasons);
-        if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) {
-          options.status?.recordFailure(error);
-          return { ok: false, error, retryable: error instanceof LeadsyncError && error.retryable, attempts: attempt };
-        }
+        if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) return failure(error, attempt);
 
         reasons.push(decision.reason);
         options.retries?.inc({ reason: decision.reason });
@@ -102,7 +109,8 @@ export function createDeliver(options: DeliverOptions): Deliver {
         });
 
         const slept = await sleep(decision.delayMs, signal);
-        if (!slept) return { ok: false, error: signal.reason, retryable: true, attempts: attempt };
+        // The budget ran out before the next try: the failure before it is the cause.
+        if (!slept) return failure(sentFailure ?? signal.reason, attempt);
       }
     }
   }
@@ -122,6 +130,11 @@ export function createDeliver(options: DeliverOptions): Deliver {
       clearTimeout(timer);
     }
   };
+}
+
+/** Checks whether a failure may come from a call that was sent: not a slot wait, not the quota pause. */
+function wasSent(error: unknown): boolean {
+  return !(error instanceof CallSlotTimeoutError || error instanceof QuotaPausedError);
 }
 
 /** Returns the key that serializes upserts: the e-mail address, else the cookie, else none. */

@@ -1,4 +1,4 @@
-import { MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, DeliveryTimeoutError, MarketoError } from '../errors.js';
 import { QuotaPausedError } from './quota-gate.js';
 
 /** The outcome of the last delivery that reached Marketo, as `/healthz` reports it. */
@@ -36,16 +36,18 @@ export class MarketoStatus {
   }
 
   /**
-   * Records `error` when it is a `MarketoError` of a call that was sent. Other failures, and the
-   * quota pause, say nothing new about Marketo.
+   * Records `error` when it is a failure of a call that was sent: a `MarketoError`, or a
+   * delivery that ran out of time while Marketo did not reply. A wait for a call slot and the
+   * quota pause say nothing new about Marketo.
    */
   recordFailure(error: unknown): void {
-    if (!(error instanceof MarketoError) || error instanceof QuotaPausedError) return;
+    if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) return;
+    if (!(error instanceof MarketoError) && !(error instanceof DeliveryTimeoutError)) return;
     this.#last = {
       lastCall: 'failed',
       at: new Date(this.#now()).toISOString(),
       code: error.code,
-      ...(error.faultCode !== undefined && { faultCode: error.faultCode }),
+      ...(error instanceof MarketoError && error.faultCode !== undefined && { faultCode: error.faultCode }),
     };
   }
 }

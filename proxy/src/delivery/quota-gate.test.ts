@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, DeliveryTimeoutError, MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import { createDeliver } from './deliver.js';
+import { MarketoStatus } from './marketo-status.js';
+import { createRetryPolicy } from './retry-policy.js';
 import { QuotaGate, QuotaPausedError } from './quota-gate.js';
 
 // 2026-01-15 18:00 UTC is 12:00 in Chicago (CST, UTC-6): twelve hours before the quota resets.
@@ -154,5 +156,26 @@ describe('createDeliver with a QuotaGate', () => {
 
     expect(first).toMatchObject({ ok: true });
     expect(gate.closedUntil).toBe(RESET);
+  });
+
+  it('fails with the sent call\'s error when a slot wait follows it', async () => {
+    const timeout = new MarketoError('Marketo did not respond within 1000 ms.', { kind: 'timeout', retryable: true });
+    const errors = [timeout, new CallSlotTimeoutError('No Marketo call slot became free within 500 ms.', 1)];
+    const transport = countingTransport(() => Promise.reject(errors.shift()));
+    const status = new MarketoStatus({ now: () => NOON_IN_CHICAGO });
+    const deliver = createDeliver({ transport, status, policy: createRetryPolicy({ baseDelayMs: 1, maxDelayMs: 1 }) });
+
+    const result = await deliver(lead, context);
+
+    expect(result).toMatchObject({ ok: false, retryable: true, error: timeout });
+    expect(status.report).toMatchObject({ lastCall: 'failed', code: 'upstream_timeout' });
+  });
+
+  it('records a delivery that ran out of time as failed', () => {
+    const status = new MarketoStatus({ now: () => NOON_IN_CHICAGO });
+
+    status.recordFailure(new DeliveryTimeoutError('The delivery did not finish within 30000 ms.', 5));
+
+    expect(status.report).toMatchObject({ lastCall: 'failed', code: 'upstream_unavailable' });
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { QuotaPausedError } from '../delivery/quota-gate.js';
 import { CallSlotTimeoutError, MarketoError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { drainOutbox, startOutboxDrain } from './drain-outbox.js';
@@ -175,6 +176,28 @@ describe('drainOutbox', () => {
     expect(await outbox.claimDue(12_999, 10, 60_000)).toEqual([]);
     expect((await outbox.claimDue(13_000, 10, 60_000)).map((item) => item.attempts)).toEqual([0]);
     expect(lines.find((line) => line.submissionId === entry(1).submissionId)).toMatchObject({ level: 'info', attempts: 0 });
+  });
+
+  it('counts no attempt while the quota pause holds calls', async () => {
+    const outbox = openOutbox();
+    await outbox.enqueue(entry(1));
+    const { log } = recordingLogger();
+    const paused = new QuotaPausedError('Marketo daily API quota is used up.', { kind: 'quota', retryable: true });
+    // 2026-01-15 18:00 UTC is 12:00 in Chicago: the quota resets twelve hours later.
+    const noonInChicago = Date.UTC(2026, 0, 15, 18, 0, 0);
+
+    const report = await drainOutbox({
+      outbox,
+      deliver: async () => Promise.reject(paused),
+      log,
+      schedule: createRetrySchedule({ maxAttempts: 1, random: () => 0 }),
+      now: () => noonInChicago,
+    });
+
+    expect(report).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    const reset = noonInChicago + 12 * 60 * 60_000;
+    expect(await outbox.claimDue(reset - 1, 10, 60_000)).toEqual([]);
+    expect((await outbox.claimDue(reset, 10, 60_000)).map((item) => item.attempts)).toEqual([0]);
   });
 
   it('dead-letters a rejected entry and goes on', async () => {

@@ -1,3 +1,4 @@
+import { QuotaPausedError } from '../delivery/quota-gate.js';
 import { CallSlotTimeoutError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ClaimedEntry, DeliverEntry, DrainableOutbox, FollowUp } from './outbox.js';
@@ -96,6 +97,18 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
 
     // Nothing reached Marketo: the proxy's own calls filled its limits. Waiting for a slot is no
     // failed attempt, so a long backlog cannot turn entries into dead letters.
+    // The quota pause sends nothing either; the entry waits for the reset without losing an attempt.
+    if (error instanceof QuotaPausedError) {
+      const nextAttemptAt = now + schedule.delayAfter(error, entry.attempts + 1, now);
+      await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
+      log.log('info', 'Outbox delivery waits for the Marketo quota reset without counting an attempt', {
+        ...ids,
+        attempts: entry.attempts,
+        nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+      });
+      return 'retried';
+    }
+
     if (error instanceof CallSlotTimeoutError) {
       const nextAttemptAt = now + (error.retryAfterSeconds ?? 1) * 1000;
       await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
