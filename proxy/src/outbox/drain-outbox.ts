@@ -95,27 +95,18 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
     const lastError = describeFailure(error);
     const now = settings.now();
 
-    // Nothing reached Marketo: the proxy's own calls filled its limits. Waiting for a slot is no
-    // failed attempt, so a long backlog cannot turn entries into dead letters.
-    // The quota pause sends nothing either; the entry waits for the reset without losing an attempt.
-    if (error instanceof QuotaPausedError) {
-      const nextAttemptAt = now + schedule.delayAfter(error, entry.attempts + 1, now);
+    // Nothing reached Marketo: the proxy's own calls filled its limits, or the quota pause holds
+    // every call. Neither is a failed attempt, so a long backlog or a spent quota cannot turn
+    // entries into dead letters. A paused entry waits for the reset, a slot wait a few seconds.
+    if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) {
+      const waitMs = error instanceof QuotaPausedError ? schedule.delayAfter(error, entry.attempts + 1, now) : (error.retryAfterSeconds ?? 1) * 1000;
+      const nextAttemptAt = now + waitMs;
       await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
-      log.log('info', 'Outbox delivery waits for the Marketo quota reset without counting an attempt', {
+      log.log('info', 'Outbox delivery sent nothing to Marketo; retrying later without counting an attempt', {
         ...ids,
         attempts: entry.attempts,
         nextAttemptAt: new Date(nextAttemptAt).toISOString(),
-      });
-      return 'retried';
-    }
-
-    if (error instanceof CallSlotTimeoutError) {
-      const nextAttemptAt = now + (error.retryAfterSeconds ?? 1) * 1000;
-      await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
-      log.log('info', 'Outbox delivery found no free Marketo call slot; retrying later without counting an attempt', {
-        ...ids,
-        attempts: entry.attempts,
-        nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+        code: error instanceof QuotaPausedError ? 'quota_paused' : 'no_call_slot',
       });
       return 'retried';
     }
