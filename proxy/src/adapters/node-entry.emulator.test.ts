@@ -1,58 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { hasEmulator, startTestEmulator, type RunningEmulator } from '../testing/emulator.js';
+import { startEntryProcess } from '../testing/entry-process.js';
 
 /**
  * The Node entry as a process, stopped by signals while the emulator replies slowly. The
  * requests in flight get their responses, also when a second signal arrives.
  */
 
-const PACKAGE_DIRECTORY = fileURLToPath(new URL('../..', import.meta.url));
 const ORIGIN = 'https://www.example.test';
-
-interface RunningEntry {
-  url: string;
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-}
-
-function startNodeEntry(env: Record<string, string>): Promise<RunningEntry> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/adapters/node.ts'], {
-    cwd: PACKAGE_DIRECTORY,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  const errors: string[] = [];
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => errors.push(chunk));
-
-  return new Promise((resolveEntry, rejectEntry) => {
-    const timer = setTimeout(() => rejectEntry(new Error(`The Node entry did not log "Proxy started" within 30 s: ${errors.join('')}`)), 30_000);
-    let pending = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      const complete = pending.split('\n');
-      pending = complete.pop() ?? '';
-      for (const text of complete.filter((line) => line.startsWith('{'))) {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        if (line.message !== 'Proxy started' || typeof line.url !== 'string') continue;
-        clearTimeout(timer);
-        resolveEntry({ url: line.url, child, lines });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rejectEntry(new Error(`The Node entry exited with ${code} before it listened: ${errors.join('')}`));
-    });
-  });
-}
 
 describe.skipIf(!hasEmulator)('Node entry stopped by signals', () => {
   let emulator: RunningEmulator;
@@ -68,13 +28,13 @@ describe.skipIf(!hasEmulator)('Node entry stopped by signals', () => {
     if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
   });
 
-  it('answers a submission in flight through two SIGTERMs', async () => {
+  it('responds in flight through two SIGTERMs', async () => {
     await fetch(`${emulator.url}/_emulator/config`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ faults: { latencyMs: 1500 } }),
     });
-    const entry = await startNodeEntry({
+    const entry = await startEntryProcess('The Node entry', process.execPath, ['--import', 'tsx', 'src/adapters/node.ts'], {
       MARKETO_API: 'soap',
       MARKETO_SOAP_ENDPOINT: `${emulator.url}/soap/mktows/2_9`,
       MARKETO_USER_ID: 'leadsync_demo_1A2B3C4D5E6F',
@@ -100,6 +60,6 @@ describe.skipIf(!hasEmulator)('Node entry stopped by signals', () => {
 
     expect((await response).status).toBe(200);
     expect(await exited).toBe(0);
-    expect(entry.lines.some((line) => line.message === 'Proxy stopped')).toBe(true);
+    expect(entry.lines.some((line) => (JSON.parse(line) as { message?: string }).message === 'Proxy stopped')).toBe(true);
   }, 30_000);
 });

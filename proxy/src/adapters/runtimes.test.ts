@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { hasEmulator, startTestEmulator, type RunningEmulator } from '../testing/emulator.js';
+import { PACKAGE_DIRECTORY, startEntryProcess, stopEntryProcess, type RunningEntry } from '../testing/entry-process.js';
 
 /**
  * Tests of the Deno and Bun entries: each runtime serves the same app and sends a submission to
@@ -16,7 +15,6 @@ import { hasEmulator, startTestEmulator, type RunningEmulator } from '../testing
  * `@oven/bun-linux-x64`, which install on Linux x64 only.
  */
 
-const PACKAGE_DIRECTORY = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN_TOKEN = 'runtime-smoke-test-token-0123456789abcdef';
 const ORIGIN = 'https://www.example.test';
 
@@ -71,12 +69,6 @@ const RUNTIMES: Runtime[] = [
   },
 ];
 
-interface RunningEntry {
-  url: string;
-  child: ChildProcess;
-  lines: string[];
-}
-
 for (const runtime of RUNTIMES) {
   const installed = existsSync(runtime.binary);
   if (!installed) console.warn(`Skipping the ${runtime.name} smoke test: ${runtime.binary} is not installed (optional dependency for Linux x64).`);
@@ -107,7 +99,7 @@ for (const runtime of RUNTIMES) {
     }, 60_000);
 
     afterAll(async () => {
-      await stopEntry(entry);
+      await stopEntryProcess(entry);
       await emulator?.close();
       if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
     });
@@ -214,7 +206,7 @@ for (const runtime of RUNTIMES) {
     }, 60_000);
 
     afterAll(async () => {
-      await stopEntry(entry);
+      await stopEntryProcess(entry);
       if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
     });
 
@@ -315,7 +307,7 @@ for (const runtime of RUNTIMES) {
     }, 60_000);
 
     afterAll(async () => {
-      await stopEntry(entry);
+      await stopEntryProcess(entry);
       if (directory !== undefined) rmSync(directory, { recursive: true, force: true });
     });
 
@@ -400,41 +392,5 @@ async function exchangeRaw(url: string, request: string, finalResponses = 1): Pr
 }
 
 function startEntry(runtime: Runtime, env: Record<string, string>, args = runtime.args): Promise<RunningEntry> {
-  const child = spawn(runtime.binary, args, {
-    cwd: PACKAGE_DIRECTORY,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const errors: string[] = [];
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => errors.push(chunk));
-
-  return new Promise((resolveEntry, rejectEntry) => {
-    const timer = setTimeout(() => rejectEntry(new Error(`${runtime.name} did not log "Proxy started" within 30 s: ${errors.join('')}`)), 30_000);
-    let pending = '';
-
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      const complete = pending.split('\n');
-      pending = complete.pop() ?? '';
-      for (const line of complete.filter((text) => text.startsWith('{'))) {
-        lines.push(line);
-        const url = (JSON.parse(line) as { url?: string }).url;
-        if (url === undefined) continue;
-        clearTimeout(timer);
-        resolveEntry({ url, child, lines });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      rejectEntry(new Error(`${runtime.name} exited with ${code} before it listened: ${errors.join('')}`));
-    });
-  });
-}
-
-async function stopEntry(entry: RunningEntry | undefined): Promise<void> {
-  if (entry === undefined || entry.child.exitCode !== null) return;
-  const exited = new Promise((resolveExit) => entry.child.once('exit', resolveExit));
-  entry.child.kill('SIGTERM');
-  await exited;
+  return startEntryProcess(runtime.name, runtime.binary, args, env);
 }
