@@ -20,7 +20,9 @@ export interface MarketoCallReport {
  */
 export class MarketoStatus {
   readonly #now: () => number;
-  #last: MarketoCallReport | undefined;
+  // The success path runs once per delivery, so it stores the time and the report formats it.
+  #lastAt = 0;
+  #lastFailure: Omit<MarketoCallReport, 'lastCall' | 'at'> | undefined;
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -28,24 +30,26 @@ export class MarketoStatus {
 
   /** The last outcome; undefined before the first call. */
   get report(): MarketoCallReport | undefined {
-    return this.#last;
+    if (this.#lastAt === 0) return undefined;
+    const at = new Date(this.#lastAt).toISOString();
+    return this.#lastFailure === undefined ? { lastCall: 'ok', at } : { lastCall: 'failed', at, ...this.#lastFailure };
   }
 
   recordSuccess(): void {
-    this.#last = { lastCall: 'ok', at: new Date(this.#now()).toISOString() };
+    this.#lastAt = this.#now();
+    this.#lastFailure = undefined;
   }
 
   /**
    * Records `error` when it is a failure of a call that was sent: a `MarketoError`, or a
    * delivery that ran out of time while Marketo did not reply. A wait for a call slot and the
-   * quota pause say nothing new about Marketo.
+   * quota pause send nothing, so they are not recorded.
    */
   recordFailure(error: unknown): void {
     if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) return;
     if (!(error instanceof MarketoError) && !(error instanceof DeliveryTimeoutError)) return;
-    this.#last = {
-      lastCall: 'failed',
-      at: new Date(this.#now()).toISOString(),
+    this.#lastAt = this.#now();
+    this.#lastFailure = {
       code: error.code,
       ...(error instanceof MarketoError && error.faultCode !== undefined && { faultCode: error.faultCode }),
     };
