@@ -94,7 +94,7 @@ export interface DeliverySettings {
   maxConcurrentCalls: number;
   /** Marketo calls per 20 seconds; Marketo allows 100 per instance, shared by all its integrations. */
   maxCallsPer20Seconds: number;
-  /** Marketo calls per quota day before the proxy holds the rest until the reset; 0 counts none. */
+  /** Marketo calls per quota day, after which the proxy delays the rest until the reset; 0 counts none. */
   dailyQuota: number;
   /** How long a call may wait for a free slot, in milliseconds. */
   queueTimeoutMs: number;

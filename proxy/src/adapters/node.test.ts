@@ -213,7 +213,7 @@ describe('startProxy stopping with a submission in flight', () => {
     });
   }
 
-  /** Returns a fetch that answers after `delayMs` with a syncLead success, or fails when `reply` is 'fail'. */
+  /** Returns a fetch that resolves with a syncLead success after `delayMs`, or rejects when `reply` is 'fail'. */
   function slowUpstream(delayMs: number, reply: 'success' | 'fail'): typeof globalThis.fetch {
     const upstream = fakeUpstream({ status: 200, body: successReply(41, 'CREATED') });
     return async (input, init) => {

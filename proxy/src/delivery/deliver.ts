@@ -67,7 +67,7 @@ export const DEFAULT_DELIVERY_BUDGET_MS = 30_000;
  * Retrying after a timeout is safe for a lead keyed by e-mail address or cookie: if Marketo
  * applied the first call, the retry matches the same lead and updates it.
  * NOTE: with REST Submit Form such a retry records the form fill a second time, and the outcome
- * says `updated` for a lead the first call created. The lead itself is not duplicated.
+ * reports `updated` for a lead the first call created. The lead itself is not duplicated.
  */
 export function createDeliver(options: DeliverOptions): Deliver {
   const policy = options.policy ?? createRetryPolicy();

@@ -79,7 +79,7 @@ describe('limitFetch', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     controller.abort(new Error('timed out'));
     await expect(call).rejects.toThrow('timed out');
-    // Sent and given up at once: the slot stays taken for two holds from sending.
+    // Sent and given up at once: the slot stays taken for twice the hold time from sending.
     await new Promise((resolve) => setTimeout(resolve, 150));
     const heldAfterOneHold = limiter.load.inFlight;
     await new Promise((resolve) => setTimeout(resolve, 100));

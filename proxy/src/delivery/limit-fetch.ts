@@ -60,8 +60,8 @@ export function limitFetch(fetchUpstream: UpstreamFetch, options: LimitFetchOpti
     } catch (error) {
       options.durations?.observe((now() - startedAt) / 1000, { status_class: 'error' });
       // The request's timer also ran while it waited for the slot, so an aborted call may have
-      // been sent only just before. It keeps the slot for two holds from sending, and at least
-      // one hold from now.
+      // been sent only just before. It keeps the slot for twice the hold time from sending, and
+      // at least the hold time from now.
       const hold = init.signal?.aborted ? (options.abandonedHoldMs ?? 0) : 0;
       const holdMs = hold === 0 ? 0 : Math.max(hold, startedAt + 2 * hold - now());
       if (holdMs > 0) {

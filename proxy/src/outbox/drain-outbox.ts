@@ -95,7 +95,7 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
     const lastError = describeFailure(error);
     const now = settings.now();
 
-    // Nothing reached Marketo: the proxy's own calls filled its limits, or the quota pause holds
+    // Nothing reached Marketo: the proxy's own calls filled its limits, or the quota pause stops
     // every call. Neither is a failed attempt, so a long backlog or a spent quota cannot turn
     // entries into dead letters. A paused entry waits for the reset, a slot wait a few seconds.
     if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) {
