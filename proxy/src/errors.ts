@@ -290,3 +290,13 @@ export class MarketoError extends LeadsyncError {
     return FAILURE_CLASSES[this.kind].publicMessage;
   }
 }
+
+/** The daily-quota error of a call the proxy held back: it was never sent to Marketo. */
+export class QuotaPausedError extends MarketoError {
+  override name = 'QuotaPausedError';
+}
+
+/** Checks whether `error` stands for a call that was never sent: a wait for a call slot, or the quota pause. */
+export function sentNothing(error: unknown): error is CallSlotTimeoutError | QuotaPausedError {
+  return error instanceof CallSlotTimeoutError || error instanceof QuotaPausedError;
+}

@@ -1,11 +1,11 @@
-import { CallSlotTimeoutError, DeliveryTimeoutError, LeadsyncError, MarketoError } from '../errors.js';
+import { DeliveryTimeoutError, LeadsyncError, MarketoError, sentNothing } from '../errors.js';
 import type { Logger } from '../log.js';
 import { associationErrorOf } from '../marketo/rest/associate-lead.js';
 import type { LeadSync, LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import type { Counter } from '../observability/metrics.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { MarketoStatus } from './marketo-status.js';
-import { QuotaPausedError, type QuotaGate } from './quota-gate.js';
+import type { QuotaGate } from './quota-gate.js';
 import { createRetryPolicy, type RetryPolicy, type RetryReason } from './retry-policy.js';
 
 /** Outcome of one delivery. A failure is returned, not thrown, so an outbox can take it. */
@@ -82,7 +82,7 @@ export function createDeliver(options: DeliverOptions): Deliver {
     // /healthz shows the failure.
     let sentFailure: unknown;
     const failure = (error: unknown, attempt: number): DeliveryResult => {
-      const cause = sentFailure !== undefined && !wasSent(error) ? sentFailure : error;
+      const cause = sentFailure !== undefined && sentNothing(error) ? sentFailure : error;
       options.status?.recordFailure(cause);
       return { ok: false, error: cause, retryable: cause instanceof LeadsyncError && cause.retryable, attempts: attempt };
     };
@@ -96,7 +96,7 @@ export function createDeliver(options: DeliverOptions): Deliver {
         return { ok: true, outcome, attempts: attempt };
       } catch (error) {
         options.quotaGate?.observe(error);
-        if (wasSent(error)) sentFailure = error;
+        if (!sentNothing(error)) sentFailure = error;
         const decision = policy.decide(error, attempt, reasons);
         if (!decision.retry || signal.aborted || now() + decision.delayMs >= deadlineAt) return failure(error, attempt);
 
@@ -132,11 +132,6 @@ export function createDeliver(options: DeliverOptions): Deliver {
       clearTimeout(timer);
     }
   };
-}
-
-/** Checks whether a failure may come from a call that was sent: not a slot wait, not the quota pause. */
-function wasSent(error: unknown): boolean {
-  return !(error instanceof CallSlotTimeoutError || error instanceof QuotaPausedError);
 }
 
 /** Returns the key that serializes upserts: the e-mail address, else the cookie, else none. */

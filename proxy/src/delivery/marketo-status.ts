@@ -1,5 +1,4 @@
-import { CallSlotTimeoutError, DeliveryTimeoutError, MarketoError } from '../errors.js';
-import { QuotaPausedError } from './quota-gate.js';
+import { DeliveryTimeoutError, MarketoError, sentNothing } from '../errors.js';
 
 /** The outcome of the last delivery that reached Marketo, as `/healthz` reports it. */
 export interface MarketoCallReport {
@@ -46,8 +45,7 @@ export class MarketoStatus {
    * quota pause send nothing, so they are not recorded.
    */
   recordFailure(error: unknown): void {
-    if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) return;
-    if (!(error instanceof MarketoError) && !(error instanceof DeliveryTimeoutError)) return;
+    if (sentNothing(error) || !(error instanceof MarketoError || error instanceof DeliveryTimeoutError)) return;
     this.#lastAt = this.#now();
     this.#lastFailure = {
       code: error.code,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { CallSlotTimeoutError, DeliveryTimeoutError, MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, DeliveryTimeoutError, MarketoError, QuotaPausedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LeadTransport, SyncOutcome } from '../marketo/transport.js';
 import { createDeliver } from './deliver.js';
 import { MarketoStatus } from './marketo-status.js';
 import { createRetryPolicy } from './retry-policy.js';
-import { QuotaGate, QuotaPausedError } from './quota-gate.js';
+import { QuotaGate } from './quota-gate.js';
 
 // 2026-01-15 18:00 UTC is 12:00 in Chicago (CST, UTC-6): twelve hours before the quota resets.
 const NOON_IN_CHICAGO = Date.UTC(2026, 0, 15, 18, 0, 0);

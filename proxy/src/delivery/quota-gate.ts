@@ -1,11 +1,6 @@
-import { MarketoError } from '../errors.js';
+import { MarketoError, QuotaPausedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { msUntilQuotaReset } from '../outbox/retry-schedule.js';
-
-/** The daily-quota error of a call the proxy held back: it was never sent to Marketo. */
-export class QuotaPausedError extends MarketoError {
-  override name = 'QuotaPausedError';
-}
 
 /**
  * The state of Marketo's daily API quota, as the proxy's last calls reported it. After a call fails with the daily-quota

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { QuotaPausedError } from '../delivery/quota-gate.js';
-import { CallSlotTimeoutError, MarketoError } from '../errors.js';
+import { CallSlotTimeoutError, MarketoError, QuotaPausedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { drainOutbox, startOutboxDrain } from './drain-outbox.js';
 import type { AssociationEntry, FollowUp, OutboxEntry } from './outbox.js';

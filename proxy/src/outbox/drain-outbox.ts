@@ -1,5 +1,4 @@
-import { QuotaPausedError } from '../delivery/quota-gate.js';
-import { CallSlotTimeoutError } from '../errors.js';
+import { QuotaPausedError, sentNothing } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ClaimedEntry, DeliverEntry, DrainableOutbox, FollowUp } from './outbox.js';
 import { createRetrySchedule, describeFailure, type RetrySchedule } from './retry-schedule.js';
@@ -98,7 +97,7 @@ async function deliverEntry(entry: ClaimedEntry, settings: Settings): Promise<ke
     // Nothing reached Marketo: the proxy's own calls filled its limits, or the quota pause stops
     // every call. Neither is a failed attempt, so a long backlog or a spent quota cannot turn
     // entries into dead letters. A paused entry waits for the reset, a slot wait a few seconds.
-    if (error instanceof QuotaPausedError || error instanceof CallSlotTimeoutError) {
+    if (sentNothing(error)) {
       const waitMs = error instanceof QuotaPausedError ? schedule.delayAfter(error, entry.attempts + 1, now) : (error.retryAfterSeconds ?? 1) * 1000;
       const nextAttemptAt = now + waitMs;
       await outbox.markRetry(entry.submissionId, { attempts: entry.attempts, nextAttemptAt, lastError });
