@@ -39,9 +39,9 @@ export class LeadsyncError extends Error {
 /** Invalid or missing environment configuration, raised at start. */
 export class ConfigError extends LeadsyncError {
   override name = 'ConfigError';
-  /** The variable to fix; with several problems, the first one's. */
+  /** The variable to fix, or the first one's when a start found several problems. */
   readonly variable: string;
-  /** Each problem on its own when one start found several; empty otherwise. */
+  /** Each problem on its own when a start found several, else empty. */
   readonly problems: readonly ConfigError[];
 
   constructor(variable: string, message: string, options: { cause?: unknown; problems?: readonly ConfigError[] } = {}) {
@@ -296,7 +296,7 @@ export class QuotaPausedError extends MarketoError {
   override name = 'QuotaPausedError';
 }
 
-/** Checks whether `error` stands for a call that was never sent: a wait for a call slot, or the quota pause. */
+/** Checks whether `error` comes from a call that was never sent: a wait for a call slot, or the quota pause. */
 export function sentNothing(error: unknown): error is CallSlotTimeoutError | QuotaPausedError {
   return error instanceof CallSlotTimeoutError || error instanceof QuotaPausedError;
 }
